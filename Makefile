@@ -1,0 +1,38 @@
+# Two commands set up a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export ANONYMIZED_TELEMETRY := False
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: run test install ingest lint bench eval clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+ingest: $(STAMP)
+	$(BIN)/tutor ingest
+
+run: $(STAMP)
+	$(BIN)/tutor serve --host 127.0.0.1 --port 8000
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy tutor
+
+bench: $(STAMP)
+	$(BIN)/python bench/retrieval.py && $(BIN)/python bench/ingest.py
+
+eval: $(STAMP)
+	$(BIN)/tutor eval --dataset evals/data/heldout.jsonl --out evals/results/latest
+
+clean:
+	rm -rf .data $(VENV)

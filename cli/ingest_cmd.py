@@ -1,0 +1,51 @@
+"""`tutor ingest [PATH...] [--reset]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from cli.common import console, load_settings, user_errors
+
+
+def run_ingest(paths: list[Path], *, reset: bool = False, settings=None, embedder=None):
+    from ingest.pipeline import ingest
+    from tutor.embeddings import MiniLMEmbedder
+    from tutor.store import ChromaStore
+
+    settings = settings or load_settings()
+    paths = paths or [settings.corpus_dir]
+    with Progress(
+        TextColumn("[bold]Embedding notes"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=console, transient=True,
+    ) as bar:
+        task = bar.add_task("embed", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        store = ChromaStore(settings)
+        store.heartbeat()
+        return ingest(paths, settings=settings, store=store,
+                      embedder=embedder or MiniLMEmbedder(), reset=reset, progress=progress)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("ingest")
+    def ingest_command(
+        paths: list[Path] = typer.Argument(None, help="Files or folders (default: corpus/)."),
+        reset: bool = typer.Option(False, "--reset", help="Drop the index and rebuild it."),
+    ) -> None:
+        """Chunk, embed and index notes (.txt, .md, .html, .pdf)."""
+        with user_errors():
+            report = run_ingest(list(paths or []), reset=reset)
+        if report.up_to_date:
+            console.print(f"Index up to date: {report.chunks} chunks in {report.collection}.")
+        else:
+            console.print(
+                f"Indexed {report.chunks} chunks from {report.documents} file(s) into "
+                f"{report.collection}: {report.embedded} embedded, {report.reused} unchanged, "
+                f"{report.removed} removed, {report.seconds:.1f}s."
+            )

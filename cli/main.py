@@ -1,0 +1,24 @@
+"""The `tutor` command: one Typer app; each area adds its commands from its own module."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from cli import ingest_cmd, search_cmd
+
+app = typer.Typer(
+    name="tutor",
+    help="Notes Tutor: answers, quizzes and grades from your own notes, with citations.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+for module in (ingest_cmd, search_cmd):
+    module.register(app)
+
+
+@app.callback()
+def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what happens.")) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING)

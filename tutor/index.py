@@ -1,0 +1,87 @@
+"""The active index as one immutable value: collection name, chunks, BM25 and quiz bank.
+
+Artifacts are written beside the store at ingest, one folder per collection, before the pointer
+switches; a reader that finds them missing (a new worker, a Chroma server shared by several
+machines) rebuilds them from the collection's chunks.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tutor.config import Settings
+from tutor.errors import NotReady
+from tutor.lexical import LexicalIndex
+from tutor.store import ChromaStore
+from tutor.types import Chunk
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    chunks: list[Chunk]
+    lexical: LexicalIndex
+    by_id: dict[str, Chunk] = field(default_factory=dict)
+
+    @property
+    def topics(self) -> list[str]:
+        return list(dict.fromkeys(c.topic for c in self.chunks))
+
+
+def artifacts_dir(settings: Settings, name: str) -> Path:
+    return settings.index_dir / name
+
+
+def write_artifacts(settings: Settings, name: str, chunks: list[Chunk]) -> None:
+    LexicalIndex.build(chunks).save(artifacts_dir(settings, name) / "bm25")
+
+
+def load_index(store: ChromaStore, settings: Settings, name: str) -> Index:
+    chunks = store.chunks(name)
+    folder = artifacts_dir(settings, name) / "bm25"
+    try:
+        lexical = LexicalIndex.load(folder)
+        if set(lexical.ids) != {c.id for c in chunks}:
+            raise ValueError("stale BM25 index")
+    except (OSError, ValueError) as exc:
+        log.info("rebuilding BM25 for %s (%s)", name, exc)
+        lexical = LexicalIndex.build(chunks)
+        lexical.save(folder)
+    return Index(name=name, chunks=chunks, lexical=lexical, by_id={c.id: c for c in chunks})
+
+
+class IndexHandle:
+    """Follows the store's active pointer, checked at most every `refresh_s` seconds.
+
+    Callers take `current()` once per request, so each answer comes from one consistent index
+    even while an ingest switches the pointer underneath.
+    """
+
+    def __init__(self, store: ChromaStore, settings: Settings, *, refresh_s: float = 1.0) -> None:
+        self.store = store
+        self.settings = settings
+        self.refresh_s = refresh_s
+        self._index: Index | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    def current(self) -> Index:
+        now = time.monotonic()
+        if self._index is not None and now - self._checked < self.refresh_s:
+            return self._index
+        with self._lock:
+            if self._index is not None and time.monotonic() - self._checked < self.refresh_s:
+                return self._index
+            name = self.store.active_name()
+            if name is None:
+                raise NotReady("No notes are ingested yet: run `tutor ingest` first.")
+            if self._index is None or self._index.name != name:
+                self._index = load_index(self.store, self.settings, name)
+            self._checked = time.monotonic()
+            return self._index

@@ -1,0 +1,60 @@
+"""BM25 over the chunks (bm25s), persisted beside the store and rebuilt on every ingest."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import bm25s
+import Stemmer
+
+from tutor.types import Chunk
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9\-\.]*[a-z0-9]|[a-z0-9]")
+_STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_EN) | {"whats", "hows", "does", "aws"}
+_stemmer = Stemmer.Stemmer("english")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case words, dotted or hyphenated terms kept whole and split (io2, gp2/gp3, s3:GetObject)."""
+    words: list[str] = []
+    for word in _WORD.findall(text.lower()):
+        words.append(word)
+        if "-" in word or "." in word:
+            words.extend(p for p in re.split(r"[\-\.]", word) if p)
+    return _stemmer.stemWords([w for w in words if w not in _STOPWORDS])
+
+
+class LexicalIndex:
+    def __init__(self, model: bm25s.BM25, ids: list[str]) -> None:
+        self.model = model
+        self.ids = ids
+
+    @classmethod
+    def build(cls, chunks: Sequence[Chunk]) -> LexicalIndex:
+        model = bm25s.BM25()
+        model.index([tokenize(c.embed_text) for c in chunks], show_progress=False)
+        return cls(model, [c.id for c in chunks])
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.model.save(str(folder))
+        (folder / "ids.json").write_text(json.dumps(self.ids))
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        model = bm25s.BM25.load(str(folder))
+        ids = json.loads((folder / "ids.json").read_text())
+        return cls(model, ids)
+
+    def search(self, query: str, n: int) -> list[tuple[str, float]]:
+        vocab = self.model.vocab_dict
+        tokens = [t for t in tokenize(query) if t in vocab]
+        if not tokens or not self.ids:
+            return []
+        found, scores = self.model.retrieve(
+            [tokens], k=min(n, len(self.ids)), show_progress=False, n_threads=1
+        )
+        return [(self.ids[int(i)], float(s)) for i, s in zip(found[0], scores[0]) if s > 0]

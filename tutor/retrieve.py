@@ -1,0 +1,68 @@
+"""Hybrid search: BM25 and dense candidates fused by reciprocal rank fusion into Passages."""
+
+from __future__ import annotations
+
+from tutor.config import RetrievalSettings
+from tutor.embeddings import Embedder
+from tutor.errors import InvalidInput
+from tutor.index import Index, IndexHandle
+from tutor.store import ChromaStore
+from tutor.types import Passage
+
+
+def rrf(rankings: list[tuple[list[str], float]], rrf_k: int) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion of several ranked id lists, each with a weight."""
+    scores: dict[str, float] = {}
+    for ids, weight in rankings:
+        for rank, chunk_id in enumerate(ids):
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (rrf_k + rank + 1)
+    return sorted(scores.items(), key=lambda item: item[1], reverse=True)
+
+
+class HybridRetriever:
+    def __init__(
+        self,
+        *,
+        store: ChromaStore,
+        index: IndexHandle,
+        embedder: Embedder,
+        settings: RetrievalSettings,
+    ) -> None:
+        self.store = store
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+
+    def search(self, query: str, k: int | None = None, *, index: Index | None = None) -> list[Passage]:
+        query = query.strip()
+        if not query:
+            raise InvalidInput("The query is empty: type a question or some keywords.")
+        k = k or self.settings.k
+        index = index or self.index.current()
+        n = max(self.settings.candidates, k)
+        dense = self.store.query(index.name, self.embedder.embed_query(query), n)
+        lexical = index.lexical.search(query, n)
+        fused = rrf(
+            [
+                ([i for i, _ in dense], self.settings.dense_weight),
+                ([i for i, _ in lexical], self.settings.bm25_weight),
+            ],
+            self.settings.rrf_k,
+        )
+        passages = []
+        for chunk_id, score in fused[:k]:
+            chunk = index.by_id.get(chunk_id)
+            if chunk is None:  # a chunk the collection has but this index snapshot lacks
+                continue
+            passages.append(
+                Passage(
+                    chunk_id=chunk.id,
+                    text=chunk.text,
+                    section=chunk.section,
+                    source=chunk.source,
+                    score=score,
+                    start=chunk.start,
+                    end=chunk.end,
+                )
+            )
+        return passages

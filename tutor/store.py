@@ -1,0 +1,179 @@
+"""The vector store: the only module that imports chromadb. Returns Chunks and Passages, never dicts.
+
+Each ingest builds a fresh collection named after its content fingerprint; a one-record pointer
+collection names the active one. Readers follow the pointer, so a half-built ingest is never seen
+and the previous collection keeps serving until the switch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from urllib.parse import urlparse
+
+import numpy as np
+
+from tutor.config import Settings
+from tutor.errors import StoreUnavailable
+from tutor.types import Chunk
+
+log = logging.getLogger(__name__)
+
+_POINTER_ID = "active"
+_BATCH = 1000
+
+
+@contextmanager
+def _translated(action: str) -> Iterator[None]:
+    """Turn chromadb/transport failures into StoreUnavailable with a message a user can act on."""
+    try:
+        yield
+    except StoreUnavailable:
+        raise
+    except Exception as exc:  # chromadb raises many unrelated types for a dead server
+        raise StoreUnavailable(f"The note store (Chroma) failed while {action}: {exc}") from exc
+
+
+def _chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
+    return {"section": chunk.section, "source": chunk.source, "start": chunk.start, "end": chunk.end}
+
+
+def _chunk_from(chunk_id: str, text: str, meta: dict) -> Chunk:
+    return Chunk(
+        id=chunk_id,
+        text=text,
+        section=str(meta.get("section", "")),
+        source=str(meta.get("source", "")),
+        start=int(meta.get("start", 0)),
+        end=int(meta.get("end", 0)),
+    )
+
+
+class ChromaStore:
+    """Embedded PersistentClient under data_dir, or a Chroma server when chroma_url is set."""
+
+    def __init__(self, settings: Settings) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        self.prefix = settings.collection_prefix
+        self.location = settings.chroma_url or str(settings.chroma_path)
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        with _translated(f"connecting to {self.location}"):
+            if settings.chroma_url:
+                url = urlparse(settings.chroma_url)
+                self.client = chromadb.HttpClient(
+                    host=url.hostname or "127.0.0.1",
+                    port=url.port or (443 if url.scheme == "https" else 8000),
+                    ssl=url.scheme == "https",
+                    settings=chroma_settings,
+                )
+            else:
+                settings.chroma_path.mkdir(parents=True, exist_ok=True)
+                self.client = chromadb.PersistentClient(
+                    path=str(settings.chroma_path), settings=chroma_settings
+                )
+
+    # -- health and the pointer -------------------------------------------------------------
+
+    def heartbeat(self) -> None:
+        with _translated("checking the connection"):
+            self.client.heartbeat()
+
+    @property
+    def _pointer_name(self) -> str:
+        return f"{self.prefix}__active"
+
+    def _collection(self, name: str, *, create: bool = False):
+        if create:
+            return self.client.get_or_create_collection(
+                name, embedding_function=None, metadata={"hnsw:space": "cosine"}
+            )
+        return self.client.get_collection(name, embedding_function=None)
+
+    def active_name(self) -> str | None:
+        with _translated("reading the active index"):
+            pointer = self._collection(self._pointer_name, create=True)
+            got = pointer.get(ids=[_POINTER_ID], include=["metadatas"])
+        if not got["ids"]:
+            return None
+        return str(got["metadatas"][0]["collection"])
+
+    def activate(self, name: str) -> None:
+        """Point readers at `name`, then drop collections older than the one it replaces."""
+        with _translated("switching the active index"):
+            previous = self.active_name()
+            pointer = self._collection(self._pointer_name, create=True)
+            pointer.upsert(
+                ids=[_POINTER_ID],
+                embeddings=[[0.0]],
+                metadatas=[{"collection": name, "at": datetime.now(UTC).isoformat()}],
+            )
+            keep = {name, previous, self._pointer_name}
+            for other in self.collection_names():
+                if other not in keep:
+                    self.client.delete_collection(other)
+
+    def collection_names(self) -> list[str]:
+        with _translated("listing collections"):
+            names = [c.name if hasattr(c, "name") else str(c) for c in self.client.list_collections()]
+        return [n for n in names if n.startswith(f"{self.prefix}_") and n != self._pointer_name]
+
+    def reset(self) -> None:
+        with _translated("resetting the store"):
+            for name in [*self.collection_names(), self._pointer_name]:
+                try:
+                    self.client.delete_collection(name)
+                except Exception:  # already gone: reset is idempotent
+                    log.debug("collection %s already gone", name)
+
+    # -- building a collection ------------------------------------------------------------------
+
+    def create(self, name: str) -> None:
+        with _translated(f"creating collection {name}"):
+            try:
+                self.client.delete_collection(name)  # a leftover from an ingest that died
+            except Exception:
+                pass
+            self._collection(name, create=True)
+
+    def add(self, name: str, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
+        with _translated(f"writing to collection {name}"):
+            collection = self._collection(name)
+            for i in range(0, len(chunks), _BATCH):
+                batch = chunks[i : i + _BATCH]
+                collection.upsert(
+                    ids=[c.id for c in batch],
+                    documents=[c.text for c in batch],
+                    metadatas=[_chunk_metadata(c) for c in batch],
+                    embeddings=embeddings[i : i + _BATCH].tolist(),
+                )
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def chunks(self, name: str) -> list[Chunk]:
+        """Every chunk of a collection, in notes order (source, then offset)."""
+        with _translated(f"reading collection {name}"):
+            got = self._collection(name).get(include=["documents", "metadatas"])
+        chunks = [
+            _chunk_from(i, d or "", m or {})
+            for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])
+        ]
+        return sorted(chunks, key=lambda c: (c.source, c.start))
+
+    def embeddings(self, name: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        if not ids:
+            return {}
+        with _translated(f"reading embeddings from {name}"):
+            got = self._collection(name).get(ids=list(ids), include=["embeddings"])
+        return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"])}
+
+    def query(self, name: str, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
+        """Nearest chunk ids with cosine similarity, best first."""
+        with _translated("searching"):
+            got = self._collection(name).query(
+                query_embeddings=[vector.tolist()], n_results=n, include=["distances"]
+            )
+        return [(i, 1.0 - float(d)) for i, d in zip(got["ids"][0], got["distances"][0])]

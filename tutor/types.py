@@ -1,0 +1,114 @@
+"""The typed values that flow between modules and out of every surface."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Chunk(BaseModel):
+    """A piece of the notes as stored: id is a hash of its content and place."""
+
+    id: str
+    text: str
+    section: str  # path, "S3 > S3 Versioning"
+    source: str  # file name relative to the corpus root
+    start: int  # character offsets into the source text
+    end: int
+
+    @property
+    def topic(self) -> str:
+        return self.section.split(" > ")[0]
+
+    @property
+    def embed_text(self) -> str:
+        """Contextual header: the section path in front of the text it heads."""
+        return f"{self.section}\n{self.text}"
+
+
+class Passage(BaseModel):
+    """A retrieved chunk with its fused score."""
+
+    chunk_id: str
+    text: str
+    section: str
+    source: str
+    score: float
+    start: int = 0
+    end: int = 0
+
+    @property
+    def topic(self) -> str:
+        return self.section.split(" > ")[0]
+
+
+class Citation(BaseModel):
+    n: int  # the [n] marker used in the answer text
+    chunk_id: str
+    source: str
+    section: str
+    snippet: str
+    score: float
+
+
+class Answer(BaseModel):
+    text: str
+    citations: list[Citation] = []
+    grounded: bool = True
+    choice_index: int | None = None
+    provider: str = "offline"
+    degraded: bool = False
+    session_id: str | None = None
+    nearest_topics: list[str] = []
+
+
+QuizKind = Literal["mcq", "open"]
+
+
+class QuizItem(BaseModel):
+    id: str
+    kind: QuizKind
+    question: str
+    choices: list[str] | None = None
+    section: str
+    citations: list[Citation] = []
+
+
+class Grade(BaseModel):
+    quiz_id: str
+    correct: bool
+    score: float = Field(ge=0, le=1)
+    feedback: str
+    reference_answer: str
+    section: str
+    citations: list[Citation] = []
+
+
+class Hint(BaseModel):
+    quiz_id: str
+    level: int  # 1: the section, 2: a key term, 3: the answer
+    text: str
+    remaining: int
+
+
+class TopicProgress(BaseModel):
+    topic: str
+    attempts: int
+    correct: int
+    mastery: float = Field(ge=0, le=1)
+    due: int  # items in this topic due for review now
+
+
+class DueItem(BaseModel):
+    quiz_id: str
+    topic: str
+    question: str
+    due: str  # ISO timestamp
+
+
+class Progress(BaseModel):
+    session_id: str
+    topics: list[TopicProgress] = []
+    due: list[DueItem] = []
+    weakest: list[str] = []
