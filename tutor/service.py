@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from tutor.config import Settings
 from tutor.embeddings import Embedder, MiniLMEmbedder
-from tutor.errors import InvalidInput
+from tutor.errors import InvalidInput, NotFound, TutorError
 from tutor.index import Index, IndexHandle
 from tutor.retrieve import HybridRetriever
 from tutor.store import ChromaStore
@@ -40,6 +40,29 @@ class Tutor:
         ]
         text = passages[0].text[:500] + " [1]" if passages else ""
         return Answer(text=text, citations=citations, session_id=session_id)
+
+    def topics(self) -> list[str]:
+        return self.index.current().topics
+
+    def source(self, chunk_id: str) -> Passage:
+        chunk = self.index.current().by_id.get(chunk_id)
+        if chunk is None:
+            raise NotFound(f"No passage with id {chunk_id!r} in the current notes.")
+        return Passage(chunk_id=chunk.id, text=chunk.text, section=chunk.section,
+                       source=chunk.source, score=1.0, start=chunk.start, end=chunk.end)
+
+    def health(self) -> dict[str, dict]:
+        """Each part's state; never raises, so /healthz can say what is wrong."""
+        report: dict[str, dict] = {"embedder": {"ok": True, "model": self.embedder.name}}
+        try:
+            self.store.heartbeat()
+            index = self.index.current()
+            report["store"] = {"ok": True, "location": self.store.location,
+                               "collection": index.name, "chunks": len(index.chunks)}
+        except TutorError as exc:
+            report["store"] = {"ok": False, "location": self.store.location, "error": str(exc)}
+        report["llm"] = {"ok": True, "provider": self.settings.llm or "offline"}
+        return report
 
     # -- the rest of the facade (contract for every surface; implemented by the engine) ----------
     # async def stream(self, question, session_id=None) -> AsyncIterator[str | Answer]:
