@@ -7,7 +7,7 @@ export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test install ingest lint bench eval clean
+.PHONY: run test install ingest lint bench eval eval-gate clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,15 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/tutor eval --dataset evals/data/heldout.jsonl --out evals/results/latest
+
+# CI gate: the frozen held-out set, offline, with floors just under evals/results/baseline/.
+eval-gate: $(STAMP)
+	$(BIN)/tutor ingest
+	TUTOR_LLM=offline $(BIN)/tutor eval --dataset evals/data/heldout.jsonl --out evals/results/latest \
+	  --fail-under retrieval.hit_at_k=0.93 --fail-under retrieval.mrr=0.93 \
+	  --fail-under retrieval.hit_at_chars.1000=0.92 --fail-under retrieval.hit_at_chars.2000=0.93 \
+	  --fail-under answer.key_fact_recall=0.28 --fail-under mcq.accuracy=0.60 \
+	  --fail-under refusal.recall=0.95
 
 clean:
 	rm -rf .data $(VENV)

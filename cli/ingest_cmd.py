@@ -12,7 +12,7 @@ from cli.common import console, load_settings, user_errors
 
 def run_ingest(paths: list[Path], *, reset: bool = False, settings=None, embedder=None):
     from ingest.pipeline import ingest
-    from tutor.embeddings import MiniLMEmbedder
+    from tutor.embeddings import LazyMiniLMEmbedder
     from tutor.store import ChromaStore
 
     settings = settings or load_settings()
@@ -29,7 +29,7 @@ def run_ingest(paths: list[Path], *, reset: bool = False, settings=None, embedde
         store = ChromaStore(settings)
         store.heartbeat()
         return ingest(paths, settings=settings, store=store,
-                      embedder=embedder or MiniLMEmbedder(), reset=reset, progress=progress)
+                      embedder=embedder or LazyMiniLMEmbedder(), reset=reset, progress=progress)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from cli import ingest_cmd, search_cmd
+from cli import chat_cmd, eval_cmd, ingest_cmd, quiz_cmd, search_cmd, serve_cmd, slack_cmd
 
 app = typer.Typer(
     name="tutor",
@@ -15,7 +15,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for module in (ingest_cmd, search_cmd):
+for module in (ingest_cmd, search_cmd, serve_cmd, eval_cmd, quiz_cmd, chat_cmd, slack_cmd):
     module.register(app)
 
 

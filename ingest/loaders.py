@@ -9,6 +9,7 @@ from pathlib import Path
 from tutor.errors import IngestError
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
+_BLOCKS = ["p", "div", "section", "article", "blockquote", "pre", "table", "tr", "dl", "dt", "dd"]
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class Document:
 
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # -sig: a BOM is not part of the notes
     except UnicodeDecodeError as exc:
         raise IngestError(
             f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8 and ingest again"
@@ -33,14 +34,20 @@ def _html_to_markdown(html: str) -> str:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
-    for junk in soup(["script", "style", "nav", "header", "footer", "noscript"]):
+    for junk in soup(["head", "script", "style", "nav", "header", "footer", "noscript"]):
         junk.decompose()
+    # Block elements end a paragraph even when minified HTML has no whitespace between them.
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for block in soup.find_all(_BLOCKS):
+        block.insert_before("\n\n")
+        block.insert_after("\n\n")
     for level in range(1, 7):
         for tag in soup.find_all(f"h{level}"):
             tag.replace_with(f"\n\n{'#' * level} {tag.get_text(' ', strip=True)}\n\n")
     for item in soup.find_all("li"):
         item.replace_with(f"\n  • {item.get_text(' ', strip=True)}\n")
-    text = soup.get_text()
+    text = re.sub(r"[ \t]+\n", "\n", soup.get_text())
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
@@ -68,15 +75,24 @@ def load_file(path: Path, source: str) -> Document:
 def load_paths(paths: list[Path]) -> list[Document]:
     """Every supported file under the given files and folders, in a stable order."""
     documents: list[Document] = []
+    seen: set[Path] = set()  # a file named twice (itself and its folder) is read once
+
+    def add(path: Path, source: str) -> None:
+        if path.resolve() not in seen:
+            seen.add(path.resolve())
+            documents.append(load_file(path, source))
+
     for root in paths:
         if not root.exists():
             raise IngestError(f"{root}: no such file or folder")
         if root.is_file():
             if root.suffix.lower() not in SUPPORTED:
                 raise IngestError(f"{root}: unsupported file type (use {', '.join(SUPPORTED)})")
-            documents.append(load_file(root, root.name))
+            add(root, root.name)
             continue
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            if path.suffix.lower() in SUPPORTED and not path.name.startswith("."):
-                documents.append(load_file(path, str(path.relative_to(root))))
+            relative = path.relative_to(root)
+            hidden = any(part.startswith(".") for part in relative.parts)  # .git, .venv, .data
+            if path.suffix.lower() in SUPPORTED and not hidden:
+                add(path, str(relative))
     return documents

@@ -54,12 +54,16 @@ def chunk_paths(paths: list[Path], settings: Settings) -> tuple[int, list[Chunk]
 
 
 def _embed(embedder: Embedder, chunks: list[Chunk], progress: Progress | None) -> np.ndarray:
-    parts = []
-    for i in range(0, len(chunks), EMBED_BATCH):
-        parts.append(embedder.embed_batch([c.embed_text for c in chunks[i : i + EMBED_BATCH]]))
+    # Longest first across the whole corpus, as encode() does within one call: slices of similar
+    # length pad little (slicing in notes order padded ~26% more tokens than one sorted call).
+    order = sorted(range(len(chunks)), key=lambda i: -len(chunks[i].embed_text))
+    vectors = np.zeros((len(chunks), embedder.dimension), np.float32)
+    for i in range(0, len(order), EMBED_BATCH):
+        rows = order[i : i + EMBED_BATCH]
+        vectors[rows] = embedder.embed_batch([chunks[r].embed_text for r in rows])
         if progress:
             progress(min(i + EMBED_BATCH, len(chunks)), len(chunks))
-    return np.concatenate(parts) if parts else np.zeros((0, embedder.dimension), np.float32)
+    return vectors
 
 
 def ingest(

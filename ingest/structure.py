@@ -70,16 +70,30 @@ def _looks_like_heading(line: str) -> bool:
     return len(_capitalised(words)) / len(words) >= 0.6
 
 
+def _is_definition(line: str) -> bool:
+    """"Signed URL – Access to individual files": one entry of an unbulleted list."""
+    return " – " in line and not line.rstrip().endswith(".")
+
+
 def _heading_lines(text: str) -> list[tuple[int, str]]:
-    """(offset, title) of lines that look like headings and have body text before the next one."""
-    lines = [(o, s) for o, s in _lines(text) if s.strip()]
+    """(offset, title) of heading lines: blank lines around them, body text after them."""
+    lines = _lines(text)
+    body = [i for i, (_, s) in enumerate(lines) if s.strip()]
     found = []
-    for i, (offset, line) in enumerate(lines):
+    for n, i in enumerate(body):
+        offset, line = lines[i]
         if not _looks_like_heading(line):
             continue
-        following = lines[i + 1][1] if i + 1 < len(lines) else ""
-        if following:  # a heading with nothing after it is not a section
-            found.append((offset, line.strip()))
+        blank_before = i == 0 or not lines[i - 1][1].strip()
+        blank_after = i + 1 < len(lines) and not lines[i + 1][1].strip()
+        if not (blank_before and blank_after) or n + 1 == len(body):
+            continue  # table rows and wrapped lines touch their neighbours
+        neighbours = [lines[body[m]][1] for m in (n - 1, n + 1) if 0 <= m < len(body)]
+        if _is_definition(line) and any(
+            _is_definition(x) and len(x) <= MAX_HEADING_CHARS for x in neighbours
+        ):
+            continue
+        found.append((offset, line.strip()))
     return found
 
 
@@ -87,12 +101,18 @@ def _is_service_like(word: str) -> bool:
     return any(c.isdigit() for c in word) or sum(c.isupper() for c in word) >= 2
 
 
-def _topic_token(heading: str, subjects: set[str]) -> str | None:
-    words = [w for w in _capitalised(_words(heading)) if w in subjects]
-    if not words:
-        return None
-    services = [w for w in words if _is_service_like(w)]
-    return (services or words)[0]
+def _topic_token(heading: str, subjects: dict[str, str]) -> str | None:
+    """The canonical spelling of the subject a heading names, services first."""
+    capitalised = _capitalised(_words(heading))
+    services = [
+        w for w in capitalised if w.lower() in subjects and _is_service_like(subjects[w.lower()])
+    ]
+    if services:
+        return subjects[services[0].lower()]
+    # A plain word ("Beanstalk", "Aurora") names the topic only when the heading starts with it.
+    if capitalised and capitalised[0].lower() in subjects:
+        return subjects[capitalised[0].lower()]
+    return None
 
 
 def _topic_names(assigned: list[tuple[str, str]]) -> dict[str, str]:
@@ -100,13 +120,15 @@ def _topic_names(assigned: list[tuple[str, str]]) -> dict[str, str]:
     names = {}
     for token in {t for t, _ in assigned}:
         nexts = Counter()
-        headings = [h for t, h in assigned if t == token]
+        headings = [h for t, h in assigned if t == token and token in _TOKEN.findall(h)]
         for h in headings:
             words = _TOKEN.findall(h)
             if token in words and words.index(token) + 1 < len(words):
                 nexts[words[words.index(token) + 1]] += 1
         best = nexts.most_common(1)
-        extend = best and best[0][1] >= 0.6 * len(headings) and best[0][0].lower() not in _FILLER
+        extend = (
+            best and best[0][1] >= 0.6 * len(headings) and best[0][0].lower() not in _FILLER
+        )
         names[token] = f"{token} {best[0][0]}" if extend else token
     return names
 
@@ -115,20 +137,23 @@ def plain_sections(text: str) -> list[Section]:
     headings = _heading_lines(text)
     if not headings:
         return [Section(("Notes",), 0, len(text))] if text.strip() else []
-    counts = Counter(w for _, h in headings for w in set(_capitalised(_words(h))))
-    subjects = {
-        w
-        for w, n in counts.items()
-        if n >= 3 and w not in _GENERIC and any(c.isalpha() for c in w)
-    }
+    spellings = Counter(w for _, h in headings for w in set(_capitalised(_words(h))))
+    counts = Counter()
+    for w, n in spellings.items():
+        counts[w.lower()] += n
+    subjects: dict[str, str] = {}  # lower-case -> the spelling with most capitals ("ElastiCache")
+    for w in spellings:
+        if counts[w.lower()] >= 3 and w not in _GENERIC and any(c.isalpha() for c in w):
+            best = subjects.get(w.lower(), w)
+            subjects[w.lower()] = max(best, w, key=lambda v: sum(c.isupper() for c in v))
 
     assigned: list[tuple[str, str]] = []  # (topic token or "=title", heading)
     current = None
     for _, heading in headings:
         token = _topic_token(heading, subjects)
         if token is None:
-            generic = not _capitalised(_words(heading))
-            token = current if (generic and current) else f"={heading}"
+            # A heading naming no known subject belongs to the topic around it, if there is one.
+            token = current if current and not current.startswith("=") else f"={heading}"
         assigned.append((token, heading))
         current = token
     names = _topic_names([(t, h) for t, h in assigned if not t.startswith("=")])

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None
+    # Slack Web API root; tests point it at a fake on 127.0.0.1.
+    slack_api_url: str = "https://slack.com/api/"
     cors_origins: list[str] = []
     rate_limit: str = "60/minute"
     max_message_chars: int = Field(default=4000, ge=1)

@@ -63,3 +63,25 @@ class MiniLMEmbedder(Embedder):
             show_progress_bar=False,
         )
         return vectors.astype(np.float32, copy=False)
+
+
+class LazyMiniLMEmbedder(Embedder):
+    """MiniLM built on first use: an ingest that finds nothing new never pays the model's load."""
+
+    name = MODEL_NAME
+    dimension = 384
+
+    def __init__(self, *, batch_size: int = 32) -> None:
+        self.batch_size = batch_size
+        self._model: MiniLMEmbedder | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        if self._model is None:
+            self._model = MiniLMEmbedder(batch_size=self.batch_size)
+        return self._model.embed_batch(texts)

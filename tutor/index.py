@@ -16,6 +16,7 @@ from pathlib import Path
 from tutor.config import Settings
 from tutor.errors import NotReady
 from tutor.lexical import LexicalIndex
+from tutor.quizbank import QuizBank
 from tutor.store import ChromaStore
 from tutor.types import Chunk
 
@@ -28,6 +29,7 @@ class Index:
     chunks: list[Chunk]
     lexical: LexicalIndex
     by_id: dict[str, Chunk] = field(default_factory=dict)
+    bank: QuizBank = field(default_factory=lambda: QuizBank([]))
 
     @property
     def topics(self) -> list[str]:
@@ -40,6 +42,20 @@ def artifacts_dir(settings: Settings, name: str) -> Path:
 
 def write_artifacts(settings: Settings, name: str, chunks: list[Chunk]) -> None:
     LexicalIndex.build(chunks).save(artifacts_dir(settings, name) / "bm25")
+    QuizBank.build(chunks).save(artifacts_dir(settings, name) / "quizbank.json")
+
+
+def load_bank(settings: Settings, name: str, chunks: list[Chunk]) -> QuizBank:
+    path = artifacts_dir(settings, name) / "quizbank.json"
+    try:
+        bank = QuizBank.load(path)
+        if not {i.chunk_id for i in bank.items} <= {c.id for c in chunks}:
+            raise ValueError("stale quiz bank")
+    except (OSError, ValueError, KeyError) as exc:
+        log.info("rebuilding the quiz bank for %s (%s)", name, exc)
+        bank = QuizBank.build(chunks)
+        bank.save(path)
+    return bank
 
 
 def load_index(store: ChromaStore, settings: Settings, name: str) -> Index:
@@ -53,7 +69,8 @@ def load_index(store: ChromaStore, settings: Settings, name: str) -> Index:
         log.info("rebuilding BM25 for %s (%s)", name, exc)
         lexical = LexicalIndex.build(chunks)
         lexical.save(folder)
-    return Index(name=name, chunks=chunks, lexical=lexical, by_id={c.id: c for c in chunks})
+    return Index(name=name, chunks=chunks, lexical=lexical, by_id={c.id: c for c in chunks},
+                 bank=load_bank(settings, name, chunks))
 
 
 class IndexHandle:

@@ -2,15 +2,76 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
+from langchain_core.language_models import BaseChatModel
+from sqlalchemy import Engine
+
+from tutor import answer as offline
+from tutor import generate
 from tutor.config import Settings
 from tutor.embeddings import Embedder, MiniLMEmbedder
 from tutor.errors import InvalidInput, NotFound, TutorError
 from tutor.index import Index, IndexHandle
+from tutor.llm import make_chat_model
 from tutor.retrieve import HybridRetriever
+from tutor.sessions import MAX_SESSION_ID, SessionStore, Turn, new_session_id
 from tutor.store import ChromaStore
-from tutor.types import Answer, Citation, Passage
+from tutor.types import Answer, Grade, Hint, Passage, Progress, QuizItem
+
+log = logging.getLogger(__name__)
+
+# A message that leans on the previous one: a pronoun, or an opener like "and ...", "what about".
+_FOLLOW_UP = re.compile(r"^\s*(and|but|also|so|then|what about|how about)\b|"
+                        r"\b(it|its|it's|they|them|their|this|that|these|those|one)\b", re.I)
+_SUBJECT_WORDS = 10
+_ASKING = frozenset("how long many much what which when where why who whats can could should "
+                    "would is are do does did i my me you".split())
+
+
+@dataclass
+class Prepared:
+    """A question resolved against its session, with the evidence retrieved for it."""
+
+    question: str
+    standalone: str
+    session_id: str
+    passages: list[Passage]
+    scored: list[offline.Scored]
+    stats: offline.NoteStats
+    index: Index
+
+
+def subject_of(question: str) -> str:
+    """The content words of a question ("how long does RDS keep backups" -> "RDS keep backups")."""
+    words = [w for w in re.findall(r"[\w\-\.:/]+", question)
+             if w.lower() not in _ASKING and offline.question_terms(w)]
+    return " ".join(words[:_SUBJECT_WORDS])
+
+
+def resolve_offline(question: str, history: Sequence[Turn]) -> str:
+    if not history:
+        return question
+    few_terms = len(offline.question_terms(question)) <= 2
+    if not (_FOLLOW_UP.search(question) or few_terms):
+        return question
+    return f"{subject_of(history[-1].standalone)} {question}".strip()
+
+
+def pieces(text: str, size: int = 24) -> list[str]:
+    """Offline streaming: the answer in word-boundary pieces of about `size` characters."""
+    parts, current = [], ""
+    for word in re.split(r"(?<=\s)", text):
+        current += word
+        if len(current) >= size:
+            parts.append(current)
+            current = ""
+    return parts + ([current] if current else [])
 
 
 @dataclass
@@ -20,7 +81,17 @@ class Tutor:
     embedder: Embedder
     index: IndexHandle
     retriever: HybridRetriever
+    sessions: SessionStore
+    quizzer: Any  # tutor.quiz.Quizzer
+    llm: BaseChatModel | None = None
+    engine: Engine | None = None
+    provider: str = field(init=False)
 
+    def __post_init__(self) -> None:
+        self.provider = self.settings.llm if self.llm is not None and self.settings.llm else (
+            "offline" if self.llm is None else type(self.llm).__name__)
+
+    # -- answering --------------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None) -> list[Passage]:
         return self.retriever.search(query, k)
 
@@ -29,18 +100,144 @@ class Tutor:
 
     def ask(self, question: str, session_id: str | None = None,
             choices: list[str] | None = None) -> Answer:
-        # Minimal offline answer until the engine lands: the best passage, cited.
-        if not question.strip():
-            raise InvalidInput("The question is empty.")
-        passages = self.search(question)
-        citations = [
-            Citation(n=i + 1, chunk_id=p.chunk_id, source=p.source, section=p.section,
-                     snippet=p.text[:200], score=p.score)
-            for i, p in enumerate(passages)
-        ]
-        text = passages[0].text[:500] + " [1]" if passages else ""
-        return Answer(text=text, citations=citations, session_id=session_id)
+        question, choices = self._check(question, session_id, choices)
+        prepared = self._prepare(question, session_id)
+        if choices:
+            answer = self._choose(prepared, choices)
+        elif not offline.in_scope(prepared.scored):
+            answer = offline.decline(prepared.passages)
+        elif self.llm is not None:
+            answer = self._with_fallback(
+                lambda: generate.llm_answer(self.llm, prepared.standalone, prepared.passages,
+                                            self.provider), prepared)
+        else:
+            answer = self._extractive(prepared)
+        return self._record(prepared, answer)
 
+    async def stream(self, question: str,
+                     session_id: str | None = None) -> AsyncIterator[str | Answer]:
+        """Text deltas, then exactly one final Answer (whose text is the authoritative one)."""
+        question, _ = self._check(question, session_id, None)
+        prepared = await asyncio.to_thread(self._prepare, question, session_id)
+        answer: Answer | None = None
+        if self.llm is not None and offline.in_scope(prepared.scored):
+            parts: list[str] = []
+            try:
+                async with asyncio.timeout(self.settings.llm_timeout_s):
+                    async for piece in generate.stream_text(self.llm, prepared.standalone,
+                                                            prepared.passages):
+                        parts.append(piece)
+                        yield piece
+                answer = generate.finish("".join(parts), prepared.passages, self.provider)
+            except Exception as exc:  # any provider failure: the offline answer takes over
+                log.warning("LLM %s failed while streaming, answering offline: %r",
+                            self.provider, exc)
+                answer = self._degraded(prepared)
+                if parts:
+                    yield "\n\n"
+                for piece in pieces(answer.text):
+                    yield piece
+        else:
+            answer = (self._extractive(prepared) if offline.in_scope(prepared.scored)
+                      else offline.decline(prepared.passages))
+            for piece in pieces(answer.text):
+                yield piece
+        yield await asyncio.to_thread(self._record, prepared, answer)
+
+    def _check(self, question: str, session_id: str | None,
+               choices: list[str] | None) -> tuple[str, list[str] | None]:
+        question = (question or "").strip()
+        if not question:
+            raise InvalidInput("The question is empty: ask something about the notes.")
+        if len(question) > self.settings.max_message_chars:
+            raise InvalidInput(
+                f"The question is too long ({len(question)} characters; "
+                f"at most {self.settings.max_message_chars}).")
+        if session_id is not None and not (0 < len(session_id.strip()) <= MAX_SESSION_ID):
+            raise InvalidInput(f"A session id must have 1 to {MAX_SESSION_ID} characters.")
+        if choices is not None:
+            choices = [c.strip() for c in choices]
+            if len(choices) < 2 or not all(choices):
+                raise InvalidInput("Multiple choice needs at least two non-empty choices.")
+            if len(choices) > 26:
+                raise InvalidInput("At most 26 choices (A to Z).")
+        return question, choices or None
+
+    def _prepare(self, question: str, session_id: str | None) -> Prepared:
+        history = self.sessions.history(session_id)
+        standalone = resolve_offline(question, history)
+        if self.llm is not None and history and standalone != question:
+            pairs = [(t.question, t.answer) for t in history]
+            try:
+                standalone = generate.condense(self.llm, question, pairs) or standalone
+            except Exception as exc:  # keep the offline resolution
+                log.warning("LLM %s failed to condense a follow-up: %r", self.provider, exc)
+        index = self.index.current()
+        passages = self.retriever.search(standalone, index=index)
+        stats = offline.note_stats(index)
+        scored = offline.score_units(standalone, passages, self.embedder, stats)
+        return Prepared(question, standalone, session_id or new_session_id(), passages, scored,
+                        stats, index)
+
+    def _extractive(self, prepared: Prepared) -> Answer:
+        text, citations = offline.compose(offline.select(prepared.scored), prepared.passages)
+        return Answer(text=text, citations=citations)
+
+    def _degraded(self, prepared: Prepared) -> Answer:
+        answer = (self._extractive(prepared) if offline.in_scope(prepared.scored)
+                  else offline.decline(prepared.passages))
+        return answer.model_copy(update={"degraded": True})
+
+    def _with_fallback(self, call, prepared: Prepared, fallback=None) -> Answer:
+        try:
+            return call()
+        except Exception as exc:  # timeout, refused key, server down: never a traceback
+            log.warning("LLM %s failed, answering offline: %r", self.provider, exc)
+            answer = fallback() if fallback else self._degraded(prepared)
+            return answer.model_copy(update={"degraded": True})
+
+    def _choose(self, prepared: Prepared, choices: list[str]) -> Answer:
+        evidence = [self.retriever.search(f"{prepared.standalone} {c}", index=prepared.index)
+                    for c in choices]
+
+        def offline_choice() -> Answer:
+            index, support = offline.choose(prepared.standalone, choices, evidence,
+                                            self.embedder, prepared.stats)
+            if index is None:
+                return Answer(text="None of the choices is clearly supported by the notes, "
+                                   "so I won't guess.", choice_index=None)
+            passages = evidence[index]
+            text, citations = offline.compose(support, passages)
+            return Answer(text=f"{chr(65 + index)}. {choices[index]} — {text}",
+                          citations=citations, choice_index=index)
+
+        if self.llm is None:
+            return offline_choice()
+        merged = list({p.chunk_id: p for p in prepared.passages[:3]
+                       + [p for ps in evidence for p in ps[:2]]}.values())[:8]
+        return self._with_fallback(
+            lambda: generate.llm_choice(self.llm, prepared.standalone, choices, merged,
+                                        self.provider), prepared, offline_choice)
+
+    def _record(self, prepared: Prepared, answer: Answer) -> Answer:
+        answer = answer.model_copy(update={"session_id": prepared.session_id})
+        self.sessions.record(prepared.session_id, prepared.question, prepared.standalone, answer)
+        return answer
+
+    # -- quizzing (tutor.quiz) ---------------------------------------------------------------------
+    def quiz(self, session_id: str, *, topic: str | None = None, kind: str = "mcq") -> QuizItem:
+        return self.quizzer.quiz(session_id, topic=topic, kind=kind)
+
+    def grade(self, quiz_id: str, answer: str) -> Grade:
+        return self.quizzer.grade(quiz_id, answer)
+
+    def hint(self, quiz_id: str) -> Hint:
+        return self.quizzer.hint(quiz_id)
+
+    def progress(self, session_id: str) -> Progress:
+        return self.quizzer.progress(session_id)
+
+    # -- the notes and the parts ---------------------------------------------------------------------
     def topics(self) -> list[str]:
         return self.index.current().topics
 
@@ -61,30 +258,34 @@ class Tutor:
                                "collection": index.name, "chunks": len(index.chunks)}
         except TutorError as exc:
             report["store"] = {"ok": False, "location": self.store.location, "error": str(exc)}
-        report["llm"] = {"ok": True, "provider": self.settings.llm or "offline"}
+        report["llm"] = {"ok": True, "provider": self.provider}
         return report
 
-    # -- the rest of the facade (contract for every surface; implemented by the engine) ----------
-    # async def stream(self, question, session_id=None) -> AsyncIterator[str | Answer]:
-    #     yields text deltas (str), then exactly one final Answer (citations, grounded, session_id)
-    # def quiz(self, session_id, *, topic=None, kind="mcq") -> QuizItem
-    # def grade(self, quiz_id, answer: str) -> Grade      (mcq: letter "B", index "1" or choice text)
-    # def hint(self, quiz_id) -> Hint
-    # def progress(self, session_id) -> Progress
-    # def topics(self) -> list[str]
-    # def source(self, chunk_id) -> Passage               (NotFound when unknown)
-    # def health(self) -> dict[str, dict]                  ({"store": {...}, "embedder": ..., "llm": ...})
-
     def close(self) -> None:
-        pass
+        if self.engine is not None:
+            self.engine.dispose()
 
 
-def build_tutor(settings: Settings, *, embedder: Embedder | None = None) -> Tutor:
-    """Build every expensive part once: the model, the Chroma client, the index handle."""
+def build_tutor(settings: Settings, *, embedder: Embedder | None = None,
+                llm: BaseChatModel | None = None) -> Tutor:
+    """Build every expensive part once: the model, the Chroma client, the index, the database.
+
+    `llm` overrides the chat model `settings.llm` names (tests pass langchain's fake models).
+    """
+    from tutor import quiz, sessions  # noqa: F401  (their tables join tutor.db.Base first)
+    from tutor.db import make_engine, make_sessionmaker
+
+    chat_model = llm if llm is not None else make_chat_model(settings)  # ConfigError early
     embedder = embedder or MiniLMEmbedder()
     store = ChromaStore(settings)
     index = IndexHandle(store, settings)
     retriever = HybridRetriever(
         store=store, index=index, embedder=embedder, settings=settings.retrieval
     )
-    return Tutor(settings=settings, store=store, embedder=embedder, index=index, retriever=retriever)
+    engine = make_engine(settings.sqlalchemy_url)
+    maker = make_sessionmaker(engine)
+    quizzer = quiz.Quizzer(settings=settings, sessionmaker=maker, embedder=embedder,
+                           index=index, llm=chat_model)
+    return Tutor(settings=settings, store=store, embedder=embedder, index=index,
+                 retriever=retriever, sessions=SessionStore(maker), quizzer=quizzer,
+                 llm=chat_model, engine=engine)

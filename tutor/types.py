@@ -73,6 +73,9 @@ class QuizItem(BaseModel):
     choices: list[str] | None = None
     section: str
     citations: list[Citation] = []
+    topic: str = ""
+    review: bool = False  # served again because the spaced-repetition schedule says it is due
+    provider: str = "offline"  # "offline" for bank items, the LLM's name for generated ones
 
 
 class Grade(BaseModel):
@@ -83,6 +86,9 @@ class Grade(BaseModel):
     reference_answer: str
     section: str
     citations: list[Citation] = []
+    topic: str = ""
+    next_review: str | None = None  # ISO timestamp the item comes back for review
+    provider: str = "offline"  # who graded: "offline" or the LLM's name
 
 
 class Hint(BaseModel):
@@ -101,10 +107,12 @@ class TopicProgress(BaseModel):
 
 
 class DueItem(BaseModel):
-    quiz_id: str
+    quiz_id: str  # the last quiz served for this item
     topic: str
     question: str
     due: str  # ISO timestamp
+    item_id: str = ""  # the bank item: the same across sessions and re-ingests of the same notes
+    is_due: bool = False  # due now (else: the next scheduled reviews)
 
 
 class Progress(BaseModel):

@@ -1,0 +1,68 @@
+"""create_app(settings): the FastAPI app; its lifespan builds the one Tutor and closes it on exit.
+
+uvicorn --factory api.app:app_from_env      # settings from the environment (TUTOR_*)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from api import errors
+from api.jobs import IngestJobs
+from api.routes import admin, chat, health, openai_compat, progress, quiz, search, sources, web
+from api.routes.web import STATIC
+from tutor.config import Settings, get_settings
+from tutor.service import Tutor, build_tutor
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = (
+    "Answers, quizzes and grades from your own notes, with citations. "
+    'Errors are `{"detail": message}` with a 4xx or 5xx status.'
+)
+
+
+def create_app(settings: Settings, tutor: Tutor | None = None) -> FastAPI:
+    """The app. Pass `tutor` to reuse one already built (tests); the app then leaves it open."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = tutor is None
+        app.state.tutor = build_tutor(settings) if owned else tutor
+        app.state.jobs = IngestJobs()
+        try:
+            yield
+        finally:
+            app.state.jobs.wait(timeout=60)
+            if owned:
+                app.state.tutor.close()
+
+    app = FastAPI(title="Notes Tutor", version="1", description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    errors.install(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    for module in (chat, search, quiz, progress, sources, openai_compat, admin, health, web):
+        app.include_router(module.router)
+    if settings.slack_signing_secret and settings.slack_bot_token:
+        from api.slack.routes import router as slack_router  # only when Slack is configured
+
+        app.include_router(slack_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for uvicorn (`--factory`), needed to run several workers."""
+    return create_app(get_settings())

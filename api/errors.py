@@ -1,0 +1,104 @@
+"""One place that turns errors into HTTP responses: {"detail": message}, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tutor.errors import (
+    ConfigError,
+    Conflict,
+    IngestError,
+    InvalidInput,
+    NotFound,
+    NotReady,
+    StoreUnavailable,
+    TutorError,
+)
+
+log = logging.getLogger(__name__)
+
+# Most specific first: the first isinstance match wins.
+STATUS: list[tuple[type[TutorError], int]] = [
+    (InvalidInput, 422),
+    (NotFound, 404),
+    (Conflict, 409),
+    (IngestError, 422),
+    (StoreUnavailable, 503),
+    (NotReady, 503),
+    (ConfigError, 500),  # the server's settings are wrong; the client cannot fix it
+]
+
+
+class Problem(BaseModel):
+    """Every error body. `errors` lists the fields that failed validation, when any did."""
+
+    detail: str
+    errors: list[dict] | None = None
+
+
+ERROR_RESPONSES: dict[int | str, dict] = {
+    code: {"model": Problem} for code in (404, 409, 415, 422, 503)
+}
+
+
+def status_for(exc: TutorError) -> int:
+    return next((code for kind, code in STATUS if isinstance(exc, kind)), 400)
+
+
+def _body(request: Request, status: int, detail: str, errors: list[dict] | None = None) -> dict:
+    body: dict = {"detail": detail}
+    if errors:
+        body["errors"] = errors
+    if request.url.path in ("/v1/chat/completions", "/v1/models"):
+        # OpenAI clients and chat UIs read error.message.
+        kind = "invalid_request_error" if status < 500 else "server_error"
+        body["error"] = {"message": detail, "type": kind, "param": None, "code": None}
+    return body
+
+
+def _describe(errors: list[dict]) -> str:
+    parts = []
+    for err in errors:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+        message = err.get("msg", "invalid")
+        if err.get("type") == "json_invalid":
+            message = (
+                f"the body is not valid JSON ({err.get('ctx', {}).get('error', 'parse error')})"
+            )
+            where = "body"
+        parts.append(f"{where}: {message}")
+    return "; ".join(parts)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(TutorError)
+    async def tutor_error(request: Request, exc: TutorError) -> JSONResponse:
+        status = status_for(exc)
+        if status >= 500:
+            log.error("%s on %s: %s", type(exc).__name__, request.url.path, exc)
+        return JSONResponse(_body(request, status, str(exc)), status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in exc.errors()]
+        return JSONResponse(_body(request, 422, _describe(exc.errors()), errors), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            _body(request, exc.status_code, str(exc.detail)),
+            status_code=exc.status_code,
+            headers=exc.headers,
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s", request.url.path)
+        detail = "The tutor hit an unexpected error; it has been logged. Please try again."
+        return JSONResponse(_body(request, 500, detail), status_code=500)

@@ -1,0 +1,1 @@
+"""One APIRouter per area; api.app includes them all."""

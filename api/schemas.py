@@ -1,0 +1,84 @@
+"""Request and response bodies of the HTTP API. Core values (Answer, QuizItem ...) come from tutor.types."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StringConstraints, field_validator
+
+from tutor.sessions import MAX_SESSION_ID
+from tutor.types import Passage, QuizKind
+
+MAX_MESSAGE = 4000  # characters; settings.max_message_chars may lower it
+
+SessionId = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SESSION_ID)
+]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_MESSAGE)]
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is empty: type a question or some words")
+    return value
+
+
+class ChatIn(BaseModel):
+    message: Text = Field(description="The question, 1 to 4000 characters.")
+    session_id: SessionId | None = Field(
+        default=None, description="Continue this conversation; omit to start a new one."
+    )
+    choices: list[Annotated[str, StringConstraints(min_length=1, max_length=500)]] | None = Field(
+        default=None,
+        max_length=10,
+        description="Answer options when the question is multiple choice.",
+    )
+
+    _message = field_validator("message")(_not_blank)
+
+
+class SearchIn(BaseModel):
+    query: Text
+    k: int | None = Field(
+        default=None, ge=1, le=50, description="How many passages (default: settings)."
+    )
+
+    _query = field_validator("query")(_not_blank)
+
+
+class SearchOut(BaseModel):
+    query: str
+    passages: list[Passage]
+
+
+class QuizIn(BaseModel):
+    session_id: SessionId
+    topic: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    kind: QuizKind = "mcq"
+
+
+class QuizAnswerIn(BaseModel):
+    answer: Text = Field(description="A letter (B), a number (2), the choice's text, or free text.")
+
+    _answer = field_validator("answer")(_not_blank)
+
+
+class TopicsOut(BaseModel):
+    topics: list[str]
+
+
+class HealthOut(BaseModel):
+    ok: bool
+    store: dict
+    embedder: dict
+    llm: dict
+
+
+class IngestJob(BaseModel):
+    id: str
+    status: Literal["queued", "running", "done", "failed"]
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    report: dict | None = None  # IngestReport fields once done
+    error: str | None = None

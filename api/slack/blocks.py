@@ -1,0 +1,169 @@
+"""Block Kit views of the Tutor's answers, quizzes, grades and progress (pure functions, no I/O)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from tutor.types import Answer, Citation, Grade, Progress, QuizItem
+
+Block = dict[str, Any]
+
+# Slack's limits: a section's text holds 3000 characters, a context block 10 elements.
+SECTION_MAX = 3000
+CONTEXT_MAX = 10
+LETTERS = "ABCDEFGHIJ"
+QUIZ_ACTION_PREFIX = "quiz_answer_"
+
+HELP_TEXT = (
+    "*Notes Tutor* answers from your study notes, with citations.\n"
+    "• `/tutor <question>`: an answer with the sections it comes from\n"
+    "• `/tutor quiz [topic]`: a multiple-choice question; click an answer or reply in the thread\n"
+    "• `/tutor progress`: your weak topics and what is due for review (only you see it)\n"
+    "• `/tutor help`: this message\n"
+    "Mention me in a channel or send me a direct message to ask; I answer in a thread, "
+    "and follow-ups in that thread keep the conversation."
+)
+
+
+def escape(text: str) -> str:
+    """Slack treats &, < and > as control characters in mrkdwn."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_mrkdwn(text: str) -> str:
+    """Markdown from the tutor to Slack mrkdwn: **bold** -> *bold*, # headings -> bold lines."""
+    text = escape(text)
+    text = re.sub(r"\*\*(.+?)\*\*", r"*\1*", text)
+    return re.sub(r"(?m)^#{1,6}\s+(.+)$", r"*\1*", text)
+
+
+def _clip(text: str, limit: int = SECTION_MAX) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _clip(text)}}
+
+
+def context(*texts: str) -> Block:
+    elements = [{"type": "mrkdwn", "text": _clip(t, 2000)} for t in texts[:CONTEXT_MAX]]
+    return {"type": "context", "elements": elements}
+
+
+def citation_line(citation: Citation) -> str:
+    return f"[{citation.n}] *{escape(citation.section)}* · {escape(citation.source)}"
+
+
+def citation_blocks(citations: list[Citation]) -> list[Block]:
+    """One context block per cited section, so each reads as a small footnote."""
+    return [context(citation_line(c)) for c in citations[:CONTEXT_MAX]]
+
+
+def answer_blocks(
+    answer: Answer, *, question: str | None = None, asker: str | None = None
+) -> list[Block]:
+    blocks: list[Block] = []
+    if question:
+        who = f"<@{asker}> asked" if asker else "Question"
+        blocks.append(context(f"{who}: {escape(question)}"))
+    blocks.append(section(to_mrkdwn(answer.text) or "_I have nothing to say about that._"))
+    if answer.grounded:
+        blocks.extend(citation_blocks(answer.citations))
+    elif answer.nearest_topics:
+        topics = ", ".join(escape(t) for t in answer.nearest_topics[:8])
+        blocks.append(context(f"Topics I can help with: {topics}"))
+    if answer.degraded:
+        blocks.append(
+            context("_The language model did not answer in time; this is the offline answer._")
+        )
+    return blocks
+
+
+def answer_text(answer: Answer) -> str:
+    """Plain fallback for notifications and clients that do not render blocks."""
+    return _clip(answer.text or "No answer.", 3000)
+
+
+def quiz_value(quiz_id: str, letter: str) -> str:
+    return json.dumps({"quiz_id": quiz_id, "answer": letter})
+
+
+def parse_quiz_value(value: str) -> tuple[str, str] | None:
+    try:
+        data = json.loads(value)
+        return str(data["quiz_id"]), str(data["answer"])
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def quiz_blocks(item: QuizItem, *, asker: str | None = None) -> list[Block]:
+    choices = item.choices or []
+    lines = [f"*{LETTERS[i]}.* {escape(c)}" for i, c in enumerate(choices[: len(LETTERS)])]
+    topic = escape(item.section.split(" > ")[0])
+    header = f"Quiz for <@{asker}> · {topic}" if asker else f"Quiz · {topic}"
+    blocks: list[Block] = [
+        context(header),
+        section(f"*{escape(item.question)}*\n" + "\n".join(lines)),
+    ]
+    if choices:
+        buttons = [
+            {
+                "type": "button",
+                "action_id": f"{QUIZ_ACTION_PREFIX}{LETTERS[i]}",
+                "text": {"type": "plain_text", "text": LETTERS[i]},
+                "value": quiz_value(item.id, LETTERS[i]),
+            }
+            for i in range(len(lines))
+        ]
+        blocks.append({"type": "actions", "block_id": f"quiz:{item.id}"[:255], "elements": buttons})
+    blocks.append(context("Click an answer, or reply in this thread in your own words."))
+    return blocks
+
+
+def quiz_text(item: QuizItem) -> str:
+    return _clip(f"Quiz: {item.question}", 3000)
+
+
+def grade_blocks(grade: Grade, *, user: str | None = None) -> list[Block]:
+    who = f", <@{user}>" if user else ""
+    verdict = f":white_check_mark: Correct{who}!" if grade.correct else f":x: Not quite{who}."
+    blocks: list[Block] = [
+        section(f"{verdict}\n{to_mrkdwn(grade.feedback)}"),
+        section(f"*Answer:* {to_mrkdwn(grade.reference_answer)}"),
+        context(f":books: Reread *{escape(grade.section)}*"),
+    ]
+    blocks.extend(citation_blocks(grade.citations))
+    return blocks
+
+
+def grade_text(grade: Grade) -> str:
+    verdict = "Correct" if grade.correct else "Not quite"
+    return _clip(f"{verdict}. Answer: {grade.reference_answer}. Reread {grade.section}.")
+
+
+def progress_blocks(progress: Progress) -> list[Block]:
+    if not progress.topics and not progress.due:
+        return [section("No quiz answers yet. Try `/tutor quiz` to start.")]
+    blocks: list[Block] = []
+    weak = progress.weakest or [
+        t.topic for t in sorted(progress.topics, key=lambda t: t.mastery)[:3]
+    ]
+    by_topic = {t.topic: t for t in progress.topics}
+    lines = []
+    for name in weak[:8]:
+        t = by_topic.get(name)
+        detail = f" · {t.correct}/{t.attempts} right, mastery {t.mastery:.0%}" if t else ""
+        lines.append(f"• *{escape(name)}*{detail}")
+    blocks.append(section("*Weak topics*\n" + ("\n".join(lines) or "_none yet_")))
+    due = [f"• {escape(d.question)} _({escape(d.topic)})_" for d in progress.due[:10]]
+    blocks.append(
+        section(f"*Due for review ({len(progress.due)})*\n" + ("\n".join(due) or "_nothing due_"))
+    )
+    return blocks
+
+
+def progress_text(progress: Progress) -> str:
+    weak = ", ".join(progress.weakest) or "none yet"
+    return f"Weak topics: {weak}. Due for review: {len(progress.due)}."

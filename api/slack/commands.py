@@ -1,0 +1,55 @@
+"""Parsing `/tutor ...` text into what the user wants (pure, no Slack objects)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+SUBCOMMANDS = ("ask", "quiz", "progress", "help")
+MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+
+Kind = Literal["ask", "quiz", "progress", "help", "empty", "unknown"]
+
+
+@dataclass(frozen=True)
+class Command:
+    kind: Kind
+    arg: str = ""  # the question, the quiz topic, or the unknown word
+
+    def reply(self) -> str | None:
+        """The immediate ephemeral reply for commands that need no Tutor call."""
+        if self.kind == "empty":
+            return "Ask me something, e.g. `/tutor what is S3 versioning?`, or try `/tutor help`."
+        if self.kind == "unknown":
+            close = difflib.get_close_matches(self.arg.lower(), SUBCOMMANDS, n=1, cutoff=0.6)
+            hint = f" Did you mean `/tutor {close[0]}`?" if close else ""
+            return f"I don't know the command `{self.arg}`.{hint} Try `/tutor help`."
+        return None
+
+
+def parse_command(text: str | None) -> Command:
+    text = (text or "").strip()
+    if not text:
+        return Command("empty")
+    first, _, rest = text.partition(" ")
+    word, rest = first.lower(), rest.strip()
+    if word in ("help", "-h", "--help", "?"):
+        return Command("help")
+    if word == "quiz":
+        return Command("quiz", rest)
+    if word == "progress":
+        return Command("progress") if not rest else Command("unknown", text)
+    if word == "ask":
+        return Command("ask", rest) if rest else Command("empty")
+    if first.startswith(("-", "/")):
+        return Command("unknown", first)
+    # A lone word that is a near miss of a subcommand ("quizz") is a typo, not a question.
+    if not rest and difflib.get_close_matches(word, SUBCOMMANDS, n=1, cutoff=0.75):
+        return Command("unknown", first)
+    return Command("ask", text)
+
+
+def strip_mentions(text: str | None) -> str:
+    return MENTION.sub("", text or "").strip()

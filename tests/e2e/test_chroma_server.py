@@ -1,0 +1,118 @@
+"""Server mode: a real `chroma run` on loopback, reached through TUTOR_CHROMA_URL-style settings."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import NOTES, make_settings
+
+from ingest.pipeline import ingest
+from tutor.service import build_tutor
+from tutor.store import ChromaStore
+
+CHROMA = Path(sys.executable).parent / "chroma"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory) -> Iterator[str]:
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    log = (path / "server.log").open("wb")
+    server = subprocess.Popen(
+        [
+            str(CHROMA),
+            "run",
+            "--path",
+            str(path / "db"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                pytest.fail(
+                    f"chroma run exited with {server.returncode}: see {path / 'server.log'}"
+                )
+            try:
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("chroma run did not answer /api/v2/heartbeat within 60s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def notes(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("server-notes")
+    text = NOTES.read_text(encoding="utf-8")
+    part = text[text.index("S3 (Simple Storage Service)") : text.index("\nS3 Security\n")]
+    (folder / "s3.txt").write_text(part, encoding="utf-8")
+    return folder
+
+
+def test_ingest_and_search_through_a_chroma_server(chroma_url, notes, tmp_path, embedder):
+    settings = make_settings(tmp_path, chroma_url=chroma_url)
+    store = ChromaStore(settings)
+    store.heartbeat()
+    report = ingest([notes], settings=settings, store=store, embedder=embedder)
+    assert report.embedded == report.chunks > 0
+    assert store.location == chroma_url
+
+    # Another client (another machine sharing the server) sees the same active index.
+    other = ChromaStore(make_settings(tmp_path / "elsewhere", chroma_url=chroma_url))
+    assert other.active_name() == report.collection
+    assert len(other.chunks(report.collection)) == report.chunks
+
+    again = ingest([notes], settings=settings, store=store, embedder=embedder)
+    assert again.up_to_date and again.embedded == 0
+
+    # A reader without the BM25 artifacts on its disk rebuilds them from the server's chunks.
+    tutor = build_tutor(
+        make_settings(tmp_path / "reader", chroma_url=chroma_url), embedder=embedder
+    )
+    passages = tutor.search("how do I keep old versions of my files", 3)
+    assert any(p.section.endswith("S3 Versioning") for p in passages), [p.section for p in passages]
+    health = tutor.health()
+    assert health["store"]["ok"] and health["store"]["location"] == chroma_url
+    tutor.close()
+
+
+def test_the_server_going_away_is_a_clear_error(chroma_url, tmp_path):
+    # Only the URL differs from a working setup: the port the server is not on.
+    from tutor.errors import StoreUnavailable
+
+    wrong = chroma_url.rsplit(":", 1)[0] + f":{free_port()}"
+    with pytest.raises(StoreUnavailable, match="Chroma"):
+        ChromaStore(make_settings(tmp_path, chroma_url=wrong)).heartbeat()

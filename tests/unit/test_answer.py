@@ -1,0 +1,111 @@
+"""Offline answers on the real notes: extractive, cited, short; declines; choices; bad input."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from tutor.errors import InvalidInput
+from tutor.sessions import Turn
+from tutor.types import Answer
+
+MARKER = re.compile(r"\[(\d+)\]")
+
+
+@pytest.mark.parametrize("question,fact", [
+    ("What permissions must my SSH private key file have?", "0400"),
+    ("Which port do I open to log into a Windows instance with remote desktop?", "3389"),
+    ("What is the default deregistration delay of a target group?", "300 seconds"),
+    ("How many copies of my data does Aurora keep?", "6 copies"),
+    ("Which record type maps a hostname to an IPv6 address in Route 53?", "AAAA"),
+])
+def test_offline_answers_state_the_fact_and_cite_it(tutor, question, fact):
+    answer = tutor.ask(question)
+    assert answer.grounded and not answer.degraded and answer.provider == "offline"
+    assert fact.lower() in answer.text.lower()
+    assert len(answer.text) <= 600
+    numbers = {int(n) for n in MARKER.findall(answer.text)}
+    assert numbers == {c.n for c in answer.citations}
+    for sentence, n in re.findall(r"(.+?) \[(\d+)\]\s*", answer.text):
+        cited = next(c for c in answer.citations if c.n == int(n))
+        words = re.findall(r"[a-z0-9]{4,}", sentence.lower())[-3:]
+        chunk = tutor.source(cited.chunk_id).text.lower()
+        assert all(w in chunk for w in words), (sentence, cited.section)
+
+
+def test_answers_read_as_sentences_not_chunks(tutor):
+    answer = tutor.ask("What is the difference between Redis and Memcached?")
+    assert "\n" not in answer.text and "•" not in answer.text
+    assert "AOF" in answer.text or "append-only" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "whats a good recipe for sourdough bread?",
+    "who painted the mona lisa?",
+    "how do I configure a Kubernetes ingress controller on GKE?",
+])
+def test_out_of_scope_declines_with_nearest_topics(tutor, question):
+    answer = tutor.ask(question)
+    assert not answer.grounded and answer.citations == []
+    assert "do not cover" in answer.text
+    assert answer.nearest_topics and set(answer.nearest_topics) <= set(tutor.topics())
+
+
+def test_follow_up_within_a_session_uses_the_earlier_subject(tutor):
+    first = tutor.ask("What does RDS do with automated backups?")
+    follow = tutor.ask("and how long is it kept?", session_id=first.session_id)
+    assert follow.session_id == first.session_id
+    assert "RDS" in follow.citations[0].section
+    assert re.search(r"\b(7|35) days?\b", follow.text)
+    alone = tutor.ask("and how long is it kept?")
+    assert alone.session_id != first.session_id
+
+
+def test_multiple_choice_picks_the_supported_option_or_abstains(tutor):
+    picked = tutor.ask("Which port do you open to RDP into a Windows instance?",
+                       choices=["22", "3389", "443", "21"])
+    assert picked.choice_index == 1 and picked.text.startswith("B. 3389")
+    unsupported = tutor.ask("Which sourdough starter flour is best?",
+                            choices=["Rye", "Spelt", "Einkorn", "Emmer"])
+    assert unsupported.choice_index is None
+
+
+def test_offline_stream_yields_pieces_then_the_answer(tutor):
+    async def run() -> list:
+        return [p async for p in tutor.stream("What is an S3 bucket?")]
+
+    parts = asyncio.run(run())
+    final = parts[-1]
+    assert isinstance(final, Answer) and all(isinstance(p, str) for p in parts[:-1])
+    assert len(parts) > 2 and "".join(parts[:-1]) == final.text
+
+
+def _turns(tutor) -> int:
+    with tutor.sessions.maker() as db:
+        return db.scalar(select(func.count()).select_from(Turn))
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"question": "   "}, "empty"),
+    ({"question": "x" * 5000}, "too long"),
+    ({"question": "Which?", "choices": ["only one"]}, "two non-empty"),
+    ({"question": "Which?", "choices": ["a", " "]}, "two non-empty"),
+    ({"question": "What is S3?", "session_id": "x" * 300}, "session id"),
+])
+def test_bad_input_is_refused_and_nothing_is_stored(tutor, kwargs, message):
+    before = _turns(tutor)
+    with pytest.raises(InvalidInput, match=message):
+        tutor.ask(**kwargs)
+    assert _turns(tutor) == before
+
+
+def test_bad_input_on_the_stream_too(tutor):
+    async def run() -> None:
+        async for _ in tutor.stream(""):
+            pass
+
+    with pytest.raises(InvalidInput):
+        asyncio.run(run())

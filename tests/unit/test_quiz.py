@@ -1,0 +1,198 @@
+"""Quizzer on the real notes: serving, grading (mcq, fill, short), hints, bad input, the LLM seam."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from sqlalchemy import func, select
+
+from tutor.db import make_engine, make_sessionmaker
+from tutor.errors import Conflict, InvalidInput, NotFound
+from tutor.progress import QuizRow, ReviewCard
+from tutor.quiz import Quizzer
+from tutor.quizbank import BankItem
+
+
+def make_quizzer(tutor, tmp_path, llm=None, seed=7) -> Quizzer:
+    maker = make_sessionmaker(make_engine(f"sqlite:///{tmp_path / 'quiz.db'}"))
+    return Quizzer(settings=tutor.settings, sessionmaker=maker, embedder=tutor.embedder,
+                   index=tutor.index, llm=llm, rng=random.Random(seed))
+
+
+@pytest.fixture
+def quizzer(tutor, tmp_path) -> Quizzer:
+    return make_quizzer(tutor, tmp_path)
+
+
+def served(quizzer: Quizzer, quiz_id: str) -> BankItem:
+    with quizzer.sessionmaker() as db:
+        return BankItem.model_validate(db.get(QuizRow, quiz_id).item)
+
+
+def count(quizzer: Quizzer, model) -> int:
+    with quizzer.sessionmaker() as db:
+        return db.scalar(select(func.count()).select_from(model))
+
+
+def test_mcq_right_answer_by_letter_index_or_text(quizzer):
+    for form in ("letter", "lower", "index", "text"):
+        q = quizzer.quiz("s1", kind="mcq")
+        item = served(quizzer, q.id)
+        assert q.choices == item.choices and len(q.choices) == 4
+        answer = {"letter": "ABCD"[item.answer_index], "lower": "abcd"[item.answer_index],
+                  "index": str(item.answer_index + 1), "text": item.answer}[form]
+        if form == "index" and any(c.strip().isdigit() for c in item.choices):
+            answer = "ABCD"[item.answer_index]  # numeric choices: "2" means the choice "2"
+        grade = quizzer.grade(q.id, answer)
+        assert grade.correct and grade.score == 1.0
+        assert grade.reference_answer == item.answer
+        assert item.section in grade.feedback and "[1]" in grade.feedback
+        assert grade.citations[0].chunk_id == item.chunk_id
+
+
+def test_mcq_wrong_answer_is_incorrect_and_names_the_section(quizzer):
+    q = quizzer.quiz("s1", topic="S3")
+    item = served(quizzer, q.id)
+    assert q.topic == "S3" and item.topic == "S3"
+    wrong = "ABCD"[(item.answer_index + 1) % 4]
+    grade = quizzer.grade(q.id, wrong)
+    assert not grade.correct and grade.score == 0.0
+    assert item.answer in grade.feedback and f"“{item.section}”" in grade.feedback
+
+
+def test_fill_in_grading(quizzer):
+    pool = [i for i in quizzer.index.current().bank.items if i.kind == "fill"]
+    number = next(i for i in pool if i.origin == "number" and "," in i.answer)
+    name = next(i for i in pool if i.origin == "definition" and i.answer == "AWS KMS")
+    for item, good, bad in ((number, number.answer.replace(",", ""), "7"),
+                            (name, "KMS", "Amazon RDS")):
+        ids = []
+        for answer in (good, bad):
+            q = quizzer.quiz("fill", kind="open")
+            with quizzer.sessionmaker.begin() as db:  # serve this exact item
+                db.get(QuizRow, q.id).item = item.model_dump()
+            ids.append((q.id, answer))
+        assert quizzer.grade(*ids[0]).correct
+        assert not quizzer.grade(*ids[1]).correct
+
+
+def test_short_answer_good_beats_bad(quizzer):
+    item = next(i for i in quizzer.index.current().bank.items
+                if i.kind == "short" and i.origin == "definition" and "Secrets Manager" in i.question)
+    grades = {}
+    for label, answer in (
+        ("good", ("It stores secrets such as database credentials and API keys securely, "
+                  "with easy rotation and management of the keys.")),
+        ("bad", "It is a content delivery network that caches web pages at edge locations."),
+    ):
+        q = quizzer.quiz("short", kind="open")
+        with quizzer.sessionmaker.begin() as db:
+            db.get(QuizRow, q.id).item = item.model_dump()
+        grades[label] = quizzer.grade(q.id, answer)
+    assert grades["good"].correct and not grades["bad"].correct
+    assert grades["good"].score > grades["bad"].score + 0.3
+    assert "Reread “AWS Secrets Manager”" in grades["bad"].feedback
+
+
+def test_hints_progress_section_then_key_term_then_answer(quizzer):
+    q = quizzer.quiz("h", kind="mcq")
+    item = served(quizzer, q.id)
+    hints = [quizzer.hint(q.id) for _ in range(4)]
+    assert [h.level for h in hints] == [1, 2, 3, 3]
+    assert [h.remaining for h in hints] == [2, 1, 0, 0]
+    assert hints[0].text == f"Look in the section “{item.section}” of {item.source}."
+    assert hints[1].text != hints[0].text
+    assert item.answer in hints[2].text
+    with quizzer.sessionmaker() as db:
+        assert db.get(QuizRow, q.id).hints == 3
+
+
+def test_grade_and_hint_work_from_another_process(quizzer, tutor):
+    q = quizzer.quiz("x", kind="mcq")
+    other = Quizzer(settings=tutor.settings, sessionmaker=quizzer.sessionmaker,
+                    embedder=tutor.embedder, index=tutor.index)
+    assert other.hint(q.id).level == 1
+    item = served(quizzer, q.id)
+    assert other.grade(q.id, item.answer).correct
+
+
+def test_bad_input_is_refused_and_nothing_is_stored_half_way(quizzer):
+    with pytest.raises(NotFound):
+        quizzer.grade("no-such-quiz", "A")
+    with pytest.raises(NotFound):
+        quizzer.hint("no-such-quiz")
+    q = quizzer.quiz("bad", kind="mcq")
+    for answer in ("", "   ", "E", "9", "not a choice at all"):
+        with pytest.raises(InvalidInput):
+            quizzer.grade(q.id, answer)
+    assert count(quizzer, ReviewCard) == 0
+    with quizzer.sessionmaker() as db:
+        assert db.get(QuizRow, q.id).answered_at is None
+    quizzer.grade(q.id, "A")
+    with pytest.raises(Conflict):
+        quizzer.grade(q.id, "B")
+    assert count(quizzer, ReviewCard) == 1
+    with pytest.raises(InvalidInput):
+        quizzer.quiz("bad", kind="essay")
+    with pytest.raises(InvalidInput):
+        quizzer.quiz("  ")
+    with pytest.raises(NotFound, match="Topics include"):
+        quizzer.quiz("bad", topic="Kubernetes")
+
+
+class FailingChatModel(FakeListChatModel):
+    """A provider that is down: every call raises, like a timeout or a bad key."""
+
+    def _call(self, *args, **kwargs):
+        raise TimeoutError("provider timed out")
+
+
+def test_llm_scenario_question_kept_when_the_notes_support_it(tutor, tmp_path):
+    supported = {"question": "A developer must store database credentials and rotate them "
+                             "automatically. Which service fits?",
+                 "choices": ["AWS Secrets Manager", "Amazon S3", "AWS AppSync", "Route 53"],
+                 "answer_index": 0, "key_terms": ["rotation", "database credentials"]}
+    invented = dict(supported, key_terms=["quantum ledger"])
+    llm = FakeListChatModel(responses=[json.dumps(supported), json.dumps(invented)])
+    quizzer = make_quizzer(tutor, tmp_path, llm=llm)
+    first = quizzer.quiz("llm", topic="AWS Secrets Manager")
+    assert first.question == supported["question"] and first.provider != "offline"
+    assert quizzer.grade(first.id, "A").correct
+    second = quizzer.quiz("llm", topic="AWS Secrets Manager")
+    assert second.provider == "offline" and second.question != supported["question"]
+
+
+def test_llm_grader_with_rubric_and_offline_fallback(tutor, tmp_path):
+    reply = {"score": 0.9, "correct": True, "feedback": "Right: it stores and rotates secrets."}
+    llm = FakeListChatModel(responses=["not json at all", json.dumps(reply)])
+    quizzer = make_quizzer(tutor, tmp_path, llm=llm)
+    item = next(i for i in quizzer.index.current().bank.items if i.kind == "short")
+    q = quizzer.quiz("g", kind="open")  # generation fails (not JSON): served from the bank
+    assert q.provider == "offline"
+    with quizzer.sessionmaker.begin() as db:
+        db.get(QuizRow, q.id).item = item.model_dump()
+    grade = quizzer.grade(q.id, "some answer")
+    assert grade.provider != "offline" and grade.score == 0.9
+    assert "Right: it stores" in grade.feedback and item.section in grade.feedback
+
+    down = make_quizzer(tutor, tmp_path / "down", llm=FailingChatModel(responses=["x"]))
+    q = down.quiz("g", kind="open")
+    with down.sessionmaker.begin() as db:
+        db.get(QuizRow, q.id).item = item.model_dump()
+    grade = down.grade(q.id, item.evidence)
+    assert grade.provider == "offline" and grade.correct
+
+
+def test_numeric_choices_are_matched_by_their_text(quizzer):
+    ssh = next(i for i in quizzer.index.current().bank.items
+               if i.kind == "mcq" and "“SSH (Secure shell" in i.question)
+    grades = []
+    for answer in ("22", "21"):
+        q = quizzer.quiz("ports")
+        with quizzer.sessionmaker.begin() as db:
+            db.get(QuizRow, q.id).item = ssh.model_dump()
+        grades.append(quizzer.grade(q.id, answer).correct)
+    assert grades == [True, False]  # "22" is port 22, not the 22nd choice

@@ -1,0 +1,44 @@
+"""Splitting passages into answer units: sentences, bullets with their parent, table rows."""
+
+from __future__ import annotations
+
+from tutor.sentences import known_terms, split_units, unglue
+
+TABLE = """ElastiCache – Difference between Redis and Memcached
+
+Read replicasHas read replicas the scale reads and make it highly availableNot highly available.
+Data durabilityHas data durability use append-only file (AOF) persistenceNon-persistence
+OtherMulti-threaded architecture"""
+
+BULLETS = """EC2 Instances Purchasing Options
+
+  • Spot Instances – short workloads, cheap, can lose instances (less reliable).
+    • Useful for workloads that are resilient to failure. e.g. batch jobs
+  • Dedicated Hosts – book an entire physical server."""
+
+
+def test_table_rows_get_their_cell_boundaries_back():
+    units = split_units(TABLE, "ElastiCache – Difference between Redis and Memcached")
+    assert [u.text for u in units] == [
+        "Read replicas; Has read replicas the scale reads and make it highly available; "
+        "Not highly available.",
+        "Data durability; Has data durability use append-only file (AOF) persistence; "
+        "Non-persistence",
+        "Other; Multi-threaded architecture",
+    ]
+
+
+def test_terms_the_notes_use_in_prose_stay_whole():
+    known = known_terms(["Use CloudFront in front of DynamoDB.", "  • distinctInstance"])
+    assert unglue("CloudFront cachingCan be set", known) == "CloudFront caching; Can be set"
+    assert unglue("distinctInstance spreads", known) == "distinctInstance spreads"
+
+
+def test_bullets_keep_their_parent_and_prose_splits_into_sentences():
+    units = split_units(BULLETS, "EC2 Instances Purchasing Options")
+    assert [u.text[:15] for u in units] == ["Spot Instances ", "Useful for work", "Dedicated Hosts"]
+    nested = units[1]
+    assert nested.parent == "Spot Instances"
+    assert nested.render(with_parent=True).startswith("Spot Instances: Useful for workloads")
+    prose = split_units("Heading\n\nFirst one is here. Second one follows! Third?", "Heading")
+    assert [u.text for u in prose] == ["First one is here.", "Second one follows!", "Third?"]

@@ -1,0 +1,44 @@
+"""Sessions and turns through SQLAlchemy; offline follow-up resolution."""
+
+from __future__ import annotations
+
+from tutor.db import make_engine, make_sessionmaker
+from tutor.service import resolve_offline, subject_of
+from tutor.sessions import ChatSession, SessionStore, Turn
+from tutor.types import Answer, Citation
+
+
+def store_at(tmp_path) -> SessionStore:
+    return SessionStore(make_sessionmaker(make_engine(f"sqlite:///{tmp_path / 'db' / 't.db'}")))
+
+
+def test_turns_persist_in_order_and_history_is_the_latest(tmp_path):
+    store = store_at(tmp_path)
+    cite = Citation(n=1, chunk_id="abc", source="n.txt", section="S3", snippet="", score=0.1)
+    for i in range(6):
+        store.record("s1", f"q{i}", f"standalone {i}", Answer(text=f"a{i}", citations=[cite]))
+    store.record("s2", "other", "other", Answer(text="x", grounded=False))
+
+    history = store.history("s1", limit=4)
+    assert [t.question for t in history] == ["q2", "q3", "q4", "q5"]
+    assert history[-1].standalone == "standalone 5" and history[-1].citations == '["abc"]'
+    assert store.history("unknown") == [] and store.history(None) == []
+
+    reopened = store_at(tmp_path)  # a new engine on the same file: the data is on disk
+    with reopened.maker() as db:
+        assert db.query(ChatSession).count() == 2
+        assert db.query(Turn).filter_by(session_id="s2").one().grounded is False
+
+
+def test_offline_follow_up_carries_the_previous_subject(tmp_path):
+    store = store_at(tmp_path)
+    store.record("s", "How long does RDS keep automatic backups?",
+                 "How long does RDS keep automatic backups?", Answer(text="7 days"))
+    history = store.history("s")
+    assert subject_of("How long does RDS keep automatic backups?") == "RDS keep automatic backups"
+    assert resolve_offline("and can I restore it?", history) == (
+        "RDS keep automatic backups and can I restore it?")
+    # A new, self-contained question is left alone.
+    standalone = "Which S3 storage class is cheapest for archives?"
+    assert resolve_offline(standalone, history) == standalone
+    assert resolve_offline("and how long is it kept?", []) == "and how long is it kept?"

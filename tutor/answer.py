@@ -1,0 +1,230 @@
+"""Offline answering: extractive answers, the out-of-scope check and multiple choice.
+
+(question, passages, embedder, note statistics) -> Answer. Every unit of the retrieved passages
+(sentence, bullet, table row) is scored against the question by meaning (MiniLM cosine), by the
+rare question terms it shares (IDF-weighted), by the terms its section heading shares, and by
+numbers when the question asks for one; the best few are kept in the notes' order, each cited.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tutor.embeddings import Embedder
+from tutor.index import Index
+from tutor.lexical import tokenize
+from tutor.sentences import Unit, known_terms, split_units
+from tutor.types import Answer, Citation, Passage
+
+MAX_CHARS = 500
+MAX_UNITS = 6
+NEIGHBOUR_BONUS = 0.12
+W_MEANING, W_TERMS, W_SECTION, W_RANK = 0.5, 0.3, 0.15, 0.03
+NUMBER_BONUS = 0.08
+# Calibrated on evals/data/dev.jsonl only (see docs/engine.md).
+KEEP_RATIO = 0.60  # a unit joins the answer when it scores this close to the best one
+MIN_SUPPORT = 0.50  # below this best-unit score the notes do not cover the question
+MCQ_MARGIN = 0.04  # the best choice must beat the runner-up by this much, or we abstain
+
+_NUMERIC_Q = re.compile(r"\b(how (many|much|long|often|big|fast)|max(imum)?|min(imum)?|default|"
+                        r"limit|size|number of|what port|which port|how soon)\b", re.I)
+_DIGIT = re.compile(r"\d")
+# Words that say what kind of answer is wanted but not what it is about.
+_GENERIC = frozenset(tokenize(
+    "difference different differ versus vs like use used using would example pls please explain "
+    "mean means actually thing things work works good tell quick comparison pros cons plain "
+    "english happen happens need want get kind way best really basically someone exactly"
+)) | {"vs"}
+
+
+@dataclass
+class NoteStats:
+    """Document frequencies over the chunks of one index, and the terms the notes really use."""
+
+    n_docs: int
+    df: Counter[str]
+    known: frozenset[str]
+    idf_max: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.idf_max = math.log(1 + self.n_docs)
+
+    def idf(self, term: str) -> float:
+        count = self.df.get(term, 0)
+        return math.log(1 + self.n_docs / (count + 0.5)) if count else self.idf_max
+
+
+_STATS: dict[str, NoteStats] = {}
+
+
+def note_stats(index: Index) -> NoteStats:
+    stats = _STATS.get(index.name)
+    if stats is None:
+        df: Counter[str] = Counter()
+        for chunk in index.chunks:
+            df.update(set(tokenize(chunk.embed_text)))
+        stats = NoteStats(len(index.chunks), df, known_terms(c.text for c in index.chunks))
+        _STATS.clear()  # one index is active at a time
+        _STATS[index.name] = stats
+    return stats
+
+
+def question_terms(question: str) -> list[str]:
+    return list(dict.fromkeys(t for t in tokenize(question) if t not in _GENERIC))
+
+
+@dataclass(frozen=True)
+class Scored:
+    unit: Unit
+    passage_n: int  # 1-based number of its passage
+    score: float
+    coverage: float  # IDF share of the question's terms found in the unit or its heading
+
+
+def score_units(question: str, passages: Sequence[Passage], embedder: Embedder,
+                stats: NoteStats) -> list[Scored]:
+    terms = question_terms(question)
+    weights = {t: stats.idf(t) for t in terms}
+    total = sum(weights.values()) or 1.0
+    numeric = bool(_NUMERIC_Q.search(question))
+    units: list[tuple[Unit, int, set[str]]] = []
+    for n, passage in enumerate(passages, 1):
+        heading = passage.section.split(" > ")[-1]
+        section_terms = set(tokenize(passage.section))
+        for unit in split_units(passage.text, heading, stats.known):
+            units.append((unit, n, section_terms))
+    if not units:
+        return []
+    vectors = embedder.embed_batch([question] + [u.render(True) for u, _, _ in units])
+    cosines = vectors[1:] @ vectors[0]
+    scored = []
+    for (unit, n, section_terms), cosine in zip(units, cosines):
+        unit_terms = set(tokenize(unit.render(True)))
+        lexical = sum(w for t, w in weights.items() if t in unit_terms) / total
+        covered = sum(w for t, w in weights.items() if t in unit_terms | section_terms) / total
+        section = sum(w for t, w in weights.items() if t in section_terms) / total
+        score = (W_MEANING * float(cosine) + W_TERMS * lexical + W_SECTION * section
+                 + W_RANK / n)
+        if numeric and _DIGIT.search(unit.text):
+            score += NUMBER_BONUS
+        if len(unit.text) < 25:
+            score -= 0.1  # a bare label ("Distributed memory") answers nothing on its own
+        scored.append(Scored(unit, n, score, covered))
+    return sorted(scored, key=lambda s: s.score, reverse=True)
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def select(scored: Sequence[Scored]) -> list[Scored]:
+    """The best unit and those close to it, within the length budget, in the notes' order.
+
+    A unit next to one already chosen gets a small bonus: the notes explain a point over
+    consecutive sentences, so neighbours usually complete the answer.
+    """
+    if not scored:
+        return []
+    floor = KEEP_RATIO * scored[0].score
+    left = [s for s in scored if s.score >= floor]
+    chosen: list[Scored] = []
+    seen: set[str] = set()
+    length = 0
+    while left and len(chosen) < MAX_UNITS:
+        near = {(c.passage_n, c.unit.position + d) for c in chosen for d in (-1, 1)}
+        item = max(left, key=lambda s: s.score + NEIGHBOUR_BONUS * ((s.passage_n,
+                                                                     s.unit.position) in near))
+        left.remove(item)
+        key = _normal(item.unit.text)
+        size = len(item.unit.render(True)) + 5
+        if key in seen or (chosen and length + size > MAX_CHARS):
+            continue  # overlapping chunks repeat sentences; the budget is firm
+        chosen.append(item)
+        seen.add(key)
+        length += size
+    return sorted(chosen, key=lambda s: (s.passage_n, s.unit.position))
+
+
+def citation(n: int, passage: Passage) -> Citation:
+    return Citation(n=n, chunk_id=passage.chunk_id, source=passage.source,
+                    section=passage.section, snippet=passage.text[:240], score=passage.score)
+
+
+def compose(chosen: Sequence[Scored], passages: Sequence[Passage]) -> tuple[str, list[Citation]]:
+    """Sentences with [n] markers; citations renumbered 1.. in order of first use."""
+    numbers: dict[int, int] = {}
+    parts = []
+    shown = {(c.passage_n, c.unit.text) for c in chosen}  # parents present as units
+    for item in chosen:
+        new_n = numbers.setdefault(item.passage_n, len(numbers) + 1)
+        parent = (item.passage_n, item.unit.parent)
+        text = item.unit.render(with_parent=parent not in shown)
+        shown.add(parent)
+        if len(text) > MAX_CHARS:
+            text = text[: MAX_CHARS - 1].rsplit(" ", 1)[0] + "…"
+        parts.append(f"{text} [{new_n}]")
+    citations = [citation(new, passages[old - 1]) for old, new in numbers.items()]
+    return " ".join(parts), citations
+
+
+def in_scope(scored: Sequence[Scored]) -> bool:
+    """The notes cover the question when some unit both means and mentions what it asks."""
+    return bool(scored) and scored[0].score >= MIN_SUPPORT
+
+
+def nearest_topics(passages: Sequence[Passage], limit: int = 3) -> list[str]:
+    return list(dict.fromkeys(p.topic for p in passages))[:limit]
+
+
+def decline(passages: Sequence[Passage]) -> Answer:
+    topics = nearest_topics(passages)
+    text = "The notes do not cover that, so I can't answer it from them."
+    if topics:
+        text += " The nearest topics they do cover: " + ", ".join(topics) + "."
+    return Answer(text=text, grounded=False, nearest_topics=topics)
+
+
+def extractive_answer(question: str, passages: Sequence[Passage], embedder: Embedder,
+                      stats: NoteStats) -> Answer:
+    scored = score_units(question, passages, embedder, stats)
+    if not in_scope(scored):
+        return decline(passages)
+    text, citations = compose(select(scored), passages)
+    return Answer(text=text, citations=citations)
+
+
+def choose(question: str, choices: Sequence[str], evidence: Sequence[Sequence[Passage]],
+           embedder: Embedder, stats: NoteStats) -> tuple[int | None, list[Scored]]:
+    """The choice the notes support best, or None when no choice clearly wins.
+
+    evidence[i] holds the passages retrieved for the question together with choice i.
+    A choice scores by how well its best supporting unit matches "question + choice" and by how
+    much of the choice's own distinctive terms that unit contains.
+    """
+    shared = set.intersection(*(set(question_terms(c)) for c in choices)) if choices else set()
+    supports: list[Scored | None] = []
+    scores = []
+    for choice, passages in zip(choices, evidence):
+        own = [t for t in question_terms(choice) if t not in shared]
+        scored = score_units(f"{question} {choice}", passages, embedder, stats)
+        best_value, best_item = 0.0, None
+        for item in scored[:8]:
+            unit_terms = set(tokenize(item.unit.render(True)))
+            own_weight = sum(stats.idf(t) for t in own) or 1.0
+            own_hit = sum(stats.idf(t) for t in own if t in unit_terms) / own_weight
+            value = item.score + 0.4 * own_hit - 0.2 * (not own_hit and bool(own))
+            if value > best_value:
+                best_value, best_item = value, item
+        scores.append(best_value)
+        supports.append(best_item)
+    order = np.argsort(scores)[::-1]
+    if len(order) < 2 or scores[order[0]] - scores[order[1]] < MCQ_MARGIN:
+        return None, []
+    best = int(order[0])
+    return best, [s for s in [supports[best]] if s is not None]

@@ -1,0 +1,101 @@
+"""Answering with an LLM: prompts over numbered passages, [n] markers mapped back to citations.
+
+The chat model is any LangChain BaseChatModel (tutor.llm builds it); every call here may raise
+whatever the provider raises, and the caller (tutor.service) falls back to the offline answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Sequence
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+
+from tutor import prompts
+from tutor.answer import citation
+from tutor.types import Answer, Citation, Passage
+
+NOT_COVERED = "the notes do not cover"
+_MARKER = re.compile(r"\[(\d+)\]")
+_LETTER = re.compile(r"^\W*(?:answer\s*[:\-]?\s*)?\(?([A-Z])\b[\).:]?", re.I)
+
+
+def number_passages(passages: Sequence[Passage]) -> str:
+    return "\n\n".join(
+        f"[{n}] ({p.section})\n{p.text.strip()}" for n, p in enumerate(passages, 1)
+    )
+
+
+def answer_messages(question: str, passages: Sequence[Passage]) -> list[BaseMessage]:
+    system = prompts.render("answer", passages=number_passages(passages))
+    return [SystemMessage(system), HumanMessage(question)]
+
+
+def condense_messages(question: str, history: Sequence[tuple[str, str]]) -> list[BaseMessage]:
+    lines = "\n".join(f"Student: {q}\nTutor: {a}" for q, a in history)
+    return [HumanMessage(prompts.render("condense", history=lines, question=question))]
+
+
+def mcq_messages(question: str, choices: Sequence[str],
+                 passages: Sequence[Passage]) -> list[BaseMessage]:
+    lettered = "\n".join(f"{chr(65 + i)}. {c}" for i, c in enumerate(choices))
+    return [HumanMessage(prompts.render("mcq", passages=number_passages(passages),
+                                        question=question, choices=lettered))]
+
+
+def text_of(message: BaseMessage) -> str:
+    content = message.content
+    if isinstance(content, str):
+        return content
+    return "".join(part if isinstance(part, str) else str(part.get("text", "")) for part in content)
+
+
+def cited(text: str, passages: Sequence[Passage]) -> list[Citation]:
+    """Citations for the [n] markers the model used, keeping its numbering; all if it used none."""
+    used = [int(m) for m in dict.fromkeys(_MARKER.findall(text)) if 1 <= int(m) <= len(passages)]
+    numbers = sorted(used) or list(range(1, len(passages) + 1))
+    return [citation(n, passages[n - 1]) for n in numbers]
+
+
+def finish(text: str, passages: Sequence[Passage], provider: str) -> Answer:
+    text = text.strip()
+    if not text or NOT_COVERED in text.lower():
+        topics = list(dict.fromkeys(p.topic for p in passages))[:3]
+        return Answer(text=text or "The notes do not cover this.", grounded=False,
+                      nearest_topics=topics, provider=provider)
+    return Answer(text=text, citations=cited(text, passages), provider=provider)
+
+
+def parse_letter(text: str, n_choices: int) -> int | None:
+    match = _LETTER.match(text.strip())
+    if not match:
+        return None
+    index = ord(match.group(1).upper()) - 65
+    return index if 0 <= index < n_choices else None
+
+
+def llm_answer(model: BaseChatModel, question: str, passages: Sequence[Passage],
+               provider: str) -> Answer:
+    return finish(text_of(model.invoke(answer_messages(question, passages))), passages, provider)
+
+
+def llm_choice(model: BaseChatModel, question: str, choices: Sequence[str],
+               passages: Sequence[Passage], provider: str) -> Answer:
+    reply = text_of(model.invoke(mcq_messages(question, choices, passages))).strip()
+    index = parse_letter(reply, len(choices))
+    return Answer(text=reply, citations=cited(reply, passages), choice_index=index,
+                  provider=provider)
+
+
+def condense(model: BaseChatModel, question: str, history: Sequence[tuple[str, str]]) -> str:
+    reply = text_of(model.invoke(condense_messages(question, history))).strip()
+    return reply.splitlines()[0].strip() if reply else question
+
+
+async def stream_text(model: BaseChatModel, question: str,
+                      passages: Sequence[Passage]) -> AsyncIterator[str]:
+    async for chunk in model.astream(answer_messages(question, passages)):
+        piece = text_of(chunk)
+        if piece:
+            yield piece

@@ -1,0 +1,380 @@
+"""The offline quiz bank: exam-style items mined from the notes' chunks at ingest.
+
+Every item keeps the chunk it came from, and its answer is a substring of that chunk, so a grade
+can always cite the passage that proves it. Ids are content hashes: re-ingesting unchanged notes
+gives the same ids, so review schedules survive. Miners (what each item is built from):
+
+    pair        "X – Y" lines (definitions, "22 – SSH" lists): X from Y, and Y from X
+    definition  "X is / allows / provides ..." sentences whose subject names the section
+    number      sentences with a number and a unit ("7 day retention", "3,500 requests")
+    steps       "How to ..." sections with a numbered list; headings that are questions
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel
+
+from tutor.lexical import tokenize
+from tutor.types import Chunk
+
+BANK_VERSION = 1
+BankKind = Literal["mcq", "fill", "short"]
+
+_BULLET = re.compile(r"^\s*(?:[•\-\*–]|\d+\.)\s+")
+_PAIR = re.compile(r"^(?P<term>[^–:]{1,60}?)\s+[–-]\s+(?P<desc>\S.{6,})$")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_VERBS = (r"is|are|allows?|provides?|helps?|controls?|captures?|uses|defines?|acts?|lets|"
+          r"exposes|forces|encrypts|stores|routes?|redirects|points")
+_DEFINITION = re.compile(rf"^(?:The |An |A )?(?P<subj>[A-Z][\w\s\-/().’']{{0,50}}?)\s+"
+                         rf"(?P<pred>(?:{_VERBS})\b.{{12,}})$")
+_UNITS = (r"%|seconds?|minutes?|hours?|days?|months?|years?|ms|GB|TB|MB|GiB|MiB|KB|mb|"
+          r"times|replicas|copies|characters|shards|records|calls|requests|x|vCPU|IOPS")
+_NUMBER = re.compile(rf"(?<![\w.\-/$])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)"
+                     rf"(?P<sp>\s?)(?P<unit>{_UNITS})(?![\w])")
+_GENERIC = {"aws", "amazon", "the", "a", "an", "db", "service"}
+_NOT_TERMS = {"yes", "no", "note", "e.g", "eg", "i.e", "example", "use case", "advantages",
+              "disadvantages", "cost", "default key", "custom key"}
+_VERB_IN_TERM = re.compile(r"\b(?:is|are|was|will|can|should|must|has|have)\b", re.IGNORECASE)
+_NOT_NAMES = {"what", "which", "how", "why", "each", "but", "this", "these", "that", "there",
+              "it", "they", "values", "also", "so", "and", "then", "if", "when", "all", "some"}
+_CONNECTORS = {"of", "and", "for", "in", "with", "to", "on", "vs", "&"}
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-/.:]*[A-Za-z0-9]")
+
+
+class BankItem(BaseModel):
+    id: str
+    kind: BankKind
+    question: str
+    answer: str  # a substring of the chunk: what the grader compares against
+    choices: list[str] | None = None
+    answer_index: int | None = None
+    evidence: str  # the line or sentence of the chunk that proves the answer
+    key_terms: list[str] = []
+    chunk_id: str
+    section: str
+    source: str
+    origin: str
+
+    @property
+    def topic(self) -> str:
+        return self.section.split(" > ")[0]
+
+    @property
+    def open(self) -> bool:
+        return self.kind != "mcq"
+
+
+class QuizBank:
+    def __init__(self, items: Sequence[BankItem]) -> None:
+        self.items = list(items)
+        self.by_id = {i.id: i for i in self.items}
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @classmethod
+    def build(cls, chunks: Sequence[Chunk]) -> QuizBank:
+        return cls(_Builder(chunks).build())
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"version": BANK_VERSION, "items": [i.model_dump() for i in self.items]}
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False))
+        tmp.replace(path)  # readers never see half a file
+
+    @classmethod
+    def load(cls, path: Path) -> QuizBank:
+        data = json.loads(path.read_text())
+        if data.get("version") != BANK_VERSION:
+            raise ValueError(f"quiz bank version {data.get('version')} != {BANK_VERSION}")
+        return cls([BankItem.model_validate(i) for i in data["items"]])
+
+
+def item_id(kind: str, question: str, answer: str, chunk_id: str) -> str:
+    digest = hashlib.sha256(f"{kind}\n{question}\n{answer}\n{chunk_id}".encode()).hexdigest()
+    return f"q{digest[:15]}"
+
+
+def leaf(section: str) -> str:
+    return section.split(" > ")[-1]
+
+
+def name_key(text: str) -> frozenset[str]:
+    """Tokens that identify a name, so "Amazon Aurora DB" and "Aurora" count as one thing."""
+    return frozenset(t for t in tokenize(text) if t not in _GENERIC)
+
+
+def same_thing(a: str, b: str) -> bool:
+    ka, kb = name_key(a), name_key(b)
+    return not ka or not kb or ka <= kb or kb <= ka
+
+
+def key_terms(text: str, exclude: str, df: dict[str, int], n: int = 4) -> list[str]:
+    """Distinctive words of `text` that the question does not already give away."""
+    seen = set(tokenize(exclude))
+    found: dict[str, tuple[float, str]] = {}
+    for word in _WORD.findall(text):
+        word = word.rstrip(".:")
+        stems = tokenize(word)
+        if len(word) < 3 or not stems or any(s in seen for s in stems):
+            continue
+        stem = stems[0]
+        shaped = word[0].isupper() or any(ch.isdigit() for ch in word) or word.isupper()
+        score = df.get(stem, 1) - (5 if shaped else 0)
+        if stem not in found or score < found[stem][0]:
+            found[stem] = (score, word)
+    ranked = sorted(found.values(), key=lambda item: item[0])
+    return [word for _, word in ranked[:n]]
+
+
+class _Builder:
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        self.chunks = [c for c in chunks if c.text.strip()]
+        self.df: dict[str, int] = defaultdict(int)
+        for c in self.chunks:
+            for stem in set(tokenize(c.text)):
+                self.df[stem] += 1
+        self.items: dict[str, BankItem] = {}
+        self.seen: set[tuple[str, str, str]] = set()
+
+    def add(self, chunk: Chunk, kind: BankKind, question: str, answer: str, evidence: str,
+            origin: str, choices: list[str] | None = None, reference: str | None = None) -> None:
+        if (kind, question, answer) in self.seen or answer not in chunk.text:
+            return  # chunks overlap: the first chunk that holds a fact owns its items
+        self.seen.add((kind, question, answer))
+        iid = item_id(kind, question, answer, chunk.id)
+        answer_index = None
+        if choices is not None:
+            options = [answer]
+            for choice in choices:  # distinct options: never "RDS" beside "Amazon RDS"
+                if len(options) < 4 and not any(same_thing(choice, o) for o in options):
+                    options.append(choice)
+            if len(options) < 4:
+                return
+            if _numeric(answer) is not None and all(_numeric(o) is not None for o in options):
+                options.sort(key=lambda o: _numeric(o) or 0.0)  # numbers read best in order
+            else:
+                random.Random(iid).shuffle(options)  # seeded by the id: the same order every build
+            choices, answer_index = options, options.index(answer)
+        terms = key_terms(reference or answer if kind == "short" else answer + " " + evidence,
+                          question, self.df)
+        self.items[iid] = BankItem(
+            id=iid, kind=kind, question=question, answer=answer, choices=choices,
+            answer_index=answer_index, evidence=evidence, key_terms=terms, chunk_id=chunk.id,
+            section=chunk.section, source=chunk.source, origin=origin)
+
+    def build(self) -> list[BankItem]:
+        self.pairs()
+        self.definitions()
+        self.numbers()
+        self.steps()
+        return list(self.items.values())
+
+    # -- "X – Y" lines -------------------------------------------------------------------------
+    def pairs(self) -> None:
+        by_section: dict[str, list[tuple[Chunk, str, str, str]]] = defaultdict(list)
+        headings = {leaf(c.section) for c in self.chunks}
+        for chunk in self.chunks:
+            for line in _lines(chunk.text):
+                m = _PAIR.match(line)
+                if not m or line in headings:
+                    continue
+                term, desc = m["term"].strip(), m["desc"].strip()
+                if _good_term(term) and _balanced(desc) and len(desc) <= 220:
+                    by_section[chunk.section].append((chunk, term, desc, line))
+        by_topic: dict[str, list[str]] = defaultdict(list)
+        for section, rows in by_section.items():
+            by_topic[section.split(" > ")[0]].extend(t for _, t, _, _ in rows)
+        for section, rows in by_section.items():
+            rows = list({(t, d): (c, t, d, line) for c, t, d, line in rows}.values())
+            terms = _unique(t for _, t, _, _ in rows)
+            descs = _unique(d for _, _, d, _ in rows)
+            topic_terms = _unique(by_topic[section.split(" > ")[0]])
+            where = leaf(section)
+            for chunk, term, desc, line in rows:
+                numeric = _numeric(term) is not None
+                pool = [t for t in terms + topic_terms if t != term and
+                        (_numeric(t) is not None) == numeric and not same_thing(t, term)]
+                if sum(1 for _, t, d, _ in rows if d == desc) == 1 and len(_unique(pool)) >= 3:
+                    self.add(chunk, "mcq", f"In “{where}”, which one is described as “{desc}”?",
+                             term, line, "pair", choices=_unique(pool))
+                others = [d for d in descs if d != desc and not same_thing(d, desc)]
+                if sum(1 for _, t, _, _ in rows if t == term) == 1 and len(others) >= 3:
+                    self.add(chunk, "mcq", f"In “{where}”, what is true of “{term}”?",
+                             desc, line, "pair-reverse", choices=_pick(others, term))
+                self.add(chunk, "fill", f"In “{where}”: ___ – {desc}. What fills the blank?",
+                         term, line, "pair")
+                if not numeric:
+                    self.add(chunk, "short", f"In “{where}”, what is “{term}”?", desc, line,
+                             "pair", reference=desc)
+
+    # -- "X is ..." sentences --------------------------------------------------------------------
+    def definitions(self) -> None:
+        found: list[tuple[Chunk, str, str, str]] = []
+        for chunk in self.chunks:
+            heading = name_key(leaf(chunk.section))
+            for sentence in _sentences(chunk.text):
+                m = _DEFINITION.match(sentence)
+                if not m or not _is_name(m["subj"].strip()):
+                    continue
+                subj = m["subj"].strip()
+                key = name_key(subj)
+                if key and heading and (key <= heading or len(key & heading) >= 2):
+                    found.append((chunk, subj, _mask(m["pred"].rstrip(".: "), subj), sentence))
+        subjects = _unique(s for _, s, _, _ in found)
+        for chunk, subj, pred, sentence in found:
+            near = [s for c, s, _, _ in found if c.topic == chunk.topic]
+            # Names whose own definitions share words with this one read as plausible options.
+            words = set(tokenize(pred))
+            related = sorted(_pick(subjects, subj, n=len(subjects)),
+                             key=lambda s: -len(words & set(tokenize(self.defs_of(found, s)))))
+            # ...but not so close that the option could also be right ("a regional resource").
+            pool = [s for s in _unique(near + related)
+                    if not same_thing(s, subj) and _overlap(s, pred) == 0
+                    and len(words & set(tokenize(self.defs_of(found, s)))) < max(2, len(words) / 2)]
+            if len(words) >= 4:  # "Which of these is a managed service?" has many right answers
+                self.add(chunk, "mcq", f"Which of these {pred}?", subj, sentence, "definition",
+                         choices=pool)
+            self.add(chunk, "fill", f"___ {pred}. What fills the blank?", subj, sentence,
+                     "definition")
+            self.add(chunk, "short", f"What is {subj}, and what is it for?", sentence, sentence,
+                     "definition", reference=sentence)
+
+    @staticmethod
+    def defs_of(found: list[tuple[Chunk, str, str, str]], subject: str) -> str:
+        return " ".join(p for _, s, p, _ in found if s == subject)
+
+    # -- numbers with units --------------------------------------------------------------------
+    def numbers(self) -> None:
+        by_unit: dict[str, list[str]] = defaultdict(list)
+        found: list[tuple[Chunk, str, re.Match[str]]] = []
+        for chunk in self.chunks:
+            for sentence in _sentences(chunk.text):
+                if not 5 <= len(sentence.split()) <= 45:
+                    continue
+                for m in list(_NUMBER.finditer(sentence))[:2]:
+                    by_unit[_unit(m["unit"])].append(m["num"])
+                    found.append((chunk, sentence, m))
+        for chunk, sentence, m in found:
+            num, unit = m["num"], _unit(m["unit"])
+            blanked = f"{sentence[:m.start()]}___{m['sp']}{m['unit']}{sentence[m.end():]}"
+            where = leaf(chunk.section)
+            question = f"In “{where}”, complete: “{blanked}”"
+            pool = [n for n in _unique(by_unit[unit]) if _numeric(n) != _numeric(num)]
+            pool = _closest(pool, num) + _variants(num, pool)
+            self.add(chunk, "mcq", question, num, sentence, "number", choices=pool)
+            self.add(chunk, "fill", question, num, sentence, "number")
+
+    # -- procedures and question headings ------------------------------------------------------
+    def steps(self) -> None:
+        for chunk in self.chunks:
+            title = leaf(chunk.section)
+            lines = chunk.text.splitlines()
+            if not lines or lines[0].strip() != title:
+                continue  # only the chunk that opens the section
+            body = [ln.strip() for ln in lines[1:] if ln.strip()]
+            numbered = [re.sub(r"^\d+\.\s+", "", ln) for ln in body if re.match(r"^\d+\.\s", ln)]
+            evidence = chunk.text[len(lines[0]):].strip()[:400]  # the section's body, verbatim
+            if title.lower().startswith("how to") and len(numbered) >= 2:
+                reference = "; ".join(numbered)
+                self.add(chunk, "short", f"{title}: what are the steps, in order?", numbered[0],
+                         evidence, "steps", reference=reference)
+            elif title.endswith("?") and body:
+                sentences = [s for s in _sentences("\n".join(body)) if len(s.split()) >= 5][:2]
+                if sentences:
+                    self.add(chunk, "short", title, sentences[0], evidence, "steps",
+                             reference=" ".join(sentences))
+
+
+def _lines(text: str) -> Iterable[str]:
+    for raw in text.splitlines():
+        line = _BULLET.sub("", raw).strip()
+        if line:
+            yield line
+
+
+def _sentences(text: str) -> Iterable[str]:
+    for line in _lines(text):
+        for sentence in _SENTENCE.split(line):
+            if sentence.strip():
+                yield sentence.strip()
+
+
+def _good_term(term: str) -> bool:
+    words = term.split()
+    return (1 <= len(words) <= 6 and term.lower() not in _NOT_TERMS and _balanced(term)
+            and not _VERB_IN_TERM.search(term) and not term.endswith((",", "and", "or", "the")))
+
+
+def _is_name(subject: str) -> bool:
+    """A proper name ("AWS Secrets Manager", "EFS", "EBS Multi-attach"), not a phrase."""
+    words = subject.split()
+    if not 1 <= len(words) <= 6 or words[0].lower() in _NOT_NAMES:
+        return False
+    if len(words) == 1:
+        word = words[0]
+        return any(ch.isupper() or ch.isdigit() for ch in word[1:]) or len(word) > 3
+    return all(w[0].isupper() or w[0].isdigit() or w[0] == "(" or w in _CONNECTORS
+               for w in words)
+
+
+def _balanced(text: str) -> bool:
+    return text.count("(") == text.count(")")
+
+
+def _numeric(text: str) -> float | None:
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _unit(unit: str) -> str:
+    unit = unit.lower()
+    return unit[:-1] if unit.endswith("s") and len(unit) > 2 else unit
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _pick(pool: list[str], seed: str, n: int = 6) -> list[str]:
+    """A few of `pool`, the same few every build for the same seed."""
+    rng = random.Random(hashlib.sha256(seed.encode()).hexdigest())
+    return rng.sample(pool, min(n, len(pool)))
+
+
+def _closest(pool: list[str], num: str) -> list[str]:
+    target = _numeric(num) or 0.0
+    return sorted(pool, key=lambda n: abs((_numeric(n) or 0.0) - target))[:3]
+
+
+def _variants(num: str, taken: list[str]) -> list[str]:
+    """Plausible wrong numbers when the notes give too few of the same unit."""
+    value = _numeric(num) or 0.0
+    have = {_numeric(t) for t in taken} | {value}
+    out = []
+    for v in (value * 2, value / 2, value * 10, value + 1, value * 3):
+        if v > 0 and v == int(v) and v not in have:
+            have.add(v)
+            out.append(f"{int(v):,}" if "," in num else str(int(v)))
+    return out
+
+
+def _mask(pred: str, subject: str) -> str:
+    """Keep the question from naming its own answer."""
+    return re.sub(re.escape(subject), "it", pred, flags=re.IGNORECASE)
+
+
+def _overlap(name: str, text: str) -> int:
+    return len(name_key(name) & set(tokenize(text)))

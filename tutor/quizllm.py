@@ -1,0 +1,109 @@
+"""The quiz's LLM seam: scenario questions from a section, and rubric grading.
+
+Both return None on any failure (provider down, bad JSON, an answer key the notes do not
+support), so the offline bank and grader take over; prompts are files in tutor/prompts/.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from tutor.index import Index
+from tutor.lexical import tokenize
+from tutor.quizbank import BankItem, item_id
+from tutor.quizgrade import Marked
+
+log = logging.getLogger(__name__)
+PROMPTS = Path(__file__).parent / "prompts"
+_JSON = re.compile(r"\{.*\}", re.DOTALL)
+_SHAPES = {
+    "mcq": ("multiple-choice question with four options, exactly one correct",
+            ('{"question": "...", "choices": ["...", "...", "...", "..."], "answer_index": 0, '
+            '"key_terms": ["..."]}')),
+    "open": ("short-answer question",
+             '{"question": "...", "answer": "...", "key_terms": ["..."]}'),
+}
+
+
+def load_prompt(name: str) -> str:
+    return (PROMPTS / f"{name}.txt").read_text()
+
+
+def ask_json(llm: Any, prompt: str) -> dict | None:
+    try:
+        reply = llm.invoke(prompt)
+        found = _JSON.search(str(reply.content))
+        data = json.loads(found.group(0)) if found else None
+        return data if isinstance(data, dict) else None
+    except Exception as exc:  # noqa: BLE001 - any provider failure: the offline path takes over
+        log.warning("quiz LLM call failed, using the offline path (%s)", exc)
+        return None
+
+
+def supported(answer: str, key_terms: list[str], notes: str) -> bool:
+    """The answer key is backed by the section: its key terms occur there, and most of its words."""
+    lowered = notes.lower()
+    if not key_terms or not all(t.lower() in lowered for t in key_terms):
+        return False
+    words = set(tokenize(answer))
+    return not words or len(words & set(tokenize(notes))) / len(words) >= 0.6
+
+
+def generate(llm: Any, seed: BankItem, kind: str, index: Index) -> BankItem | None:
+    """A scenario question from the seed item's section, or None when unsupported or failed."""
+    chunks = [c for c in index.chunks if c.section == seed.section]
+    if not chunks:
+        return None
+    notes = "\n\n".join(c.text for c in chunks)[:4000]
+    kind_text, shape = _SHAPES[kind]
+    data = ask_json(llm, load_prompt("quiz_generate").format(
+        kind_text=kind_text, section=seed.section, notes=notes, shape=shape))
+    if data is None:
+        return None
+    try:
+        question = str(data["question"]).strip()
+        terms = [str(t).strip() for t in data["key_terms"] if str(t).strip()][:4]
+        choices: list[str] | None = None
+        answer_index: int | None = None
+        if kind == "mcq":
+            choices = [str(c).strip() for c in data["choices"]]
+            answer_index = int(data["answer_index"])
+            if len(choices) != 4 or len({c.lower() for c in choices}) != 4:
+                return None
+            answer = choices[answer_index]
+        else:
+            answer = str(data["answer"]).strip()
+    except (TypeError, KeyError, ValueError, IndexError):
+        return None
+    if not question or not answer or not supported(answer, terms, notes):
+        log.info("generated quiz dropped: its answer is not supported by %s", seed.section)
+        return None
+    best = max(chunks, key=lambda c: sum(t.lower() in c.text.lower() for t in terms))
+    evidence = next((s for s in re.split(r"(?<=[.!?])\s+|\n", best.text)
+                     if any(t.lower() in s.lower() for t in terms)), seed.evidence)
+    return BankItem(id=item_id(kind, question, answer, best.id),
+                    kind="mcq" if kind == "mcq" else "short", question=question, answer=answer,
+                    choices=choices, answer_index=answer_index, evidence=evidence.strip(),
+                    key_terms=terms, chunk_id=best.id, section=best.section, source=best.source,
+                    origin="llm")
+
+
+def llm_grade(llm: Any, item: BankItem, answer: str, index: Index) -> tuple[Marked, str] | None:
+    """Rubric grading by the model, or None so the offline grader takes over."""
+    notes = "\n\n".join(c.text for c in index.chunks if c.section == item.section)[:3000]
+    data = ask_json(llm, load_prompt("quiz_grade").format(
+        question=item.question, reference=item.evidence, key_terms=", ".join(item.key_terms),
+        section=item.section, notes=notes or item.evidence, answer=answer))
+    if data is None:
+        return None
+    try:
+        score = min(1.0, max(0.0, float(data["score"])))
+        feedback = str(data.get("feedback", "")).strip()
+    except (TypeError, KeyError, ValueError):
+        return None
+    marked = Marked(score >= 0.5, round(score, 3))
+    return marked, f"{feedback} Reference: “{item.evidence}” [1]"
