@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -62,7 +63,7 @@ def _body(request: Request, status: int, detail: str, errors: list[dict] | None 
     return body
 
 
-def _describe(errors: list[dict]) -> str:
+def _describe(errors: Sequence[dict]) -> str:
     parts = []
     for err in errors:
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"

@@ -76,5 +76,7 @@ class IngestJobs:
                 finished_at=datetime.now(UTC),
             )
             return
-        done = dataclasses.asdict(report) if dataclasses.is_dataclass(report) else None
+        done = None
+        if dataclasses.is_dataclass(report) and not isinstance(report, type):
+            done = dataclasses.asdict(report)  # the IngestReport
         self._update(job_id, status="done", report=done, finished_at=datetime.now(UTC))

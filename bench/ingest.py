@@ -32,11 +32,11 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest.pipeline import chunk_paths, ingest  # noqa: E402
-from tutor.config import Settings  # noqa: E402
-from tutor.embeddings import MiniLMEmbedder  # noqa: E402
-from tutor.service import build_tutor  # noqa: E402
-from tutor.store import ChromaStore  # noqa: E402
+from ingest.pipeline import chunk_paths, ingest
+from tutor.config import Settings
+from tutor.embeddings import MiniLMEmbedder
+from tutor.service import build_tutor
+from tutor.store import ChromaStore
 
 
 def settings_in(folder: Path) -> Settings:
@@ -47,8 +47,11 @@ def bare_encode(embedder: MiniLMEmbedder, texts: list[str]) -> tuple[float, floa
     """(wall, cpu) seconds of one encode call."""
     started, cpu = time.perf_counter(), time.process_time()
     embedder.model.encode(
-        texts, batch_size=embedder.batch_size, normalize_embeddings=True,
-        convert_to_numpy=True, show_progress_bar=False,
+        texts,
+        batch_size=embedder.batch_size,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=False,
     )
     return time.perf_counter() - started, time.process_time() - cpu
 
@@ -91,8 +94,10 @@ def main() -> None:
     _, chunks = chunk_paths([ROOT / "corpus"], settings_in(work / "probe"))
     texts = [c.embed_text for c in chunks]
     embedder.embed_batch(texts[:8])  # warm the model: both sides start hot
-    print(f"corpus: {len(chunks)} chunks, {sum(map(len, texts))} chars; "
-          f"batch size {embedder.batch_size}; torch threads {_threads()}")
+    print(
+        f"corpus: {len(chunks)} chunks, {sum(map(len, texts))} chars; "
+        f"batch size {embedder.batch_size}; torch threads {_threads()}"
+    )
 
     bare, full, bare_cpu, full_cpu = [], [], [], []
     for r in range(args.rounds):
@@ -105,19 +110,25 @@ def main() -> None:
         assert report.embedded == len(chunks), report
         full.append(wall)
         full_cpu.append(cpu)
-        print(f"  round {r + 1}: bare encode {bare[-1]:.2f}s (cpu {bare_cpu[-1]:.2f}s), "
-              f"ingest {full[-1]:.2f}s (cpu {full_cpu[-1]:.2f}s)")
+        print(
+            f"  round {r + 1}: bare encode {bare[-1]:.2f}s (cpu {bare_cpu[-1]:.2f}s), "
+            f"ingest {full[-1]:.2f}s (cpu {full_cpu[-1]:.2f}s)"
+        )
     bare_s, ingest_s = statistics.median(bare), statistics.median(full)
     # CPU time as well: on a shared machine wall time mostly measures the neighbours.
     cpu_ratio = statistics.median(full_cpu) / statistics.median(bare_cpu)
-    print(f"ingest {ingest_s:.2f}s vs bare encode {bare_s:.2f}s: "
-          f"ratio {ingest_s / bare_s:.2f} wall, {cpu_ratio:.2f} cpu (target <= 1.25)")
+    print(
+        f"ingest {ingest_s:.2f}s vs bare encode {bare_s:.2f}s: "
+        f"ratio {ingest_s / bare_s:.2f} wall, {cpu_ratio:.2f} cpu (target <= 1.25)"
+    )
 
     last = settings_in(work / f"round{args.rounds - 1}")
     again_s, _, again = timed_ingest(embedder, last)
     assert again.embedded == 0 and again.chunks == len(chunks), again
-    print(f"re-ingest unchanged {again_s * 1000:.0f}ms = {100 * again_s / ingest_s:.1f}% "
-          f"of the first ingest (target <= 10%)")
+    print(
+        f"re-ingest unchanged {again_s * 1000:.0f}ms = {100 * again_s / ingest_s:.1f}% "
+        f"of the first ingest (target <= 10%)"
+    )
 
     tutor = build_tutor(last, embedder=embedder)
     qs = questions(args.queries)
@@ -132,9 +143,11 @@ def main() -> None:
         embedder.embed_query(q)
         floor_ms.append(1000 * (time.perf_counter() - started))
     s50, f50 = statistics.median(search_ms), statistics.median(floor_ms)
-    print(f"search over {len(qs)} queries: p50 {s50:.1f}ms p95 {pct(search_ms, 0.95):.1f}ms; "
-          f"query embedding p50 {f50:.1f}ms p95 {pct(floor_ms, 0.95):.1f}ms; "
-          f"p50 ratio {s50 / f50:.2f} (target <= 1.5)")
+    print(
+        f"search over {len(qs)} queries: p50 {s50:.1f}ms p95 {pct(search_ms, 0.95):.1f}ms; "
+        f"query embedding p50 {f50:.1f}ms p95 {pct(floor_ms, 0.95):.1f}ms; "
+        f"p50 ratio {s50 / f50:.2f} (target <= 1.5)"
+    )
     tutor.close()
 
 

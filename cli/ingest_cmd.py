@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -18,8 +19,12 @@ def run_ingest(paths: list[Path], *, reset: bool = False, settings=None, embedde
     settings = settings or load_settings()
     paths = paths or [settings.corpus_dir]
     with Progress(
-        TextColumn("[bold]Embedding notes"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=console, transient=True,
+        TextColumn("[bold]Embedding notes"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
     ) as bar:
         task = bar.add_task("embed", total=None)
 
@@ -28,15 +33,25 @@ def run_ingest(paths: list[Path], *, reset: bool = False, settings=None, embedde
 
         store = ChromaStore(settings)
         store.heartbeat()
-        return ingest(paths, settings=settings, store=store,
-                      embedder=embedder or LazyMiniLMEmbedder(), reset=reset, progress=progress)
+        return ingest(
+            paths,
+            settings=settings,
+            store=store,
+            embedder=embedder or LazyMiniLMEmbedder(),
+            reset=reset,
+            progress=progress,
+        )
 
 
 def register(app: typer.Typer) -> None:
     @app.command("ingest")
     def ingest_command(
-        paths: list[Path] = typer.Argument(None, help="Files or folders (default: corpus/)."),
-        reset: bool = typer.Option(False, "--reset", help="Drop the index and rebuild it."),
+        paths: Annotated[
+            list[Path] | None, typer.Argument(help="Files or folders (default: corpus/).")
+        ] = None,
+        reset: Annotated[
+            bool, typer.Option("--reset", help="Drop the index and rebuild it.")
+        ] = False,
     ) -> None:
         """Chunk, embed and index notes (.txt, .md, .html, .pdf)."""
         with user_errors():

@@ -7,17 +7,18 @@ import typer
 from cli.common import console, load_settings, user_errors
 
 
-def ensure_ingested(settings) -> None:
-    """A fresh clone has no index yet: ingest settings.corpus_dir before serving."""
+def ensure_ingested(settings, *, embedder=None) -> bool:
+    """A fresh clone has no index yet: ingest settings.corpus_dir before serving. True if it did."""
     from cli.ingest_cmd import run_ingest
     from tutor.store import ChromaStore
 
     store = ChromaStore(settings)
     if store.active_name() is not None:
-        return
+        return False
     console.print(f"No notes indexed yet: ingesting {settings.corpus_dir} first.")
-    report = run_ingest([], settings=settings)
+    report = run_ingest([], settings=settings, embedder=embedder)
     console.print(f"Indexed {report.chunks} chunks from {report.documents} file(s).")
+    return True
 
 
 def register(app: typer.Typer) -> None:

@@ -259,7 +259,7 @@ def chart(report: dict[str, Any], path: Path, old: dict[str, Any] | None = None)
                 d = new - b
                 good = d >= 0 if key not in LOWER_IS_BETTER else d <= 0
                 ax.text(1.02, r, f"{d:+.3f}", va="center", color="#2a7a2a" if good else "#b02a2a")
-        ax.legend(loc="lower right")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.05), ncol=2, frameon=False)
     else:
         ax.barh(list(rows), values, color="#3b6ea8")
     for r, v in zip(rows, values, strict=True):

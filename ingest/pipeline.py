@@ -7,6 +7,7 @@ Nothing is visible to readers until the new collection and its artifacts are com
 from __future__ import annotations
 
 import hashlib
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,7 +41,10 @@ class IngestReport:
 
 
 def collection_name(prefix: str, chunks: list[Chunk]) -> str:
-    digest = hashlib.sha256("\n".join(sorted(c.id for c in chunks)).encode()).hexdigest()
+    # Offsets too: an edit that only moves text (a blank line added above) keeps every id, but
+    # the stored offsets must follow it, so it is new content (with every vector reused).
+    keys = sorted(f"{c.id}:{c.start}:{c.end}" for c in chunks)
+    digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()
     return f"{prefix}_{digest[:16]}"
 
 
@@ -66,6 +70,16 @@ def _embed(embedder: Embedder, chunks: list[Chunk], progress: Progress | None) -
     return vectors
 
 
+def _drop_stale_artifacts(settings: Settings, keep: set[str]) -> None:
+    """Artifacts of collections the store dropped at the switch would pile up on disk."""
+    if not settings.index_dir.is_dir():
+        return
+    for folder in settings.index_dir.iterdir():
+        ours = folder.is_dir() and folder.name.startswith(f"{settings.collection_prefix}_")
+        if ours and folder.name not in keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def ingest(
     paths: list[Path],
     *,
@@ -78,9 +92,8 @@ def ingest(
     started = time.perf_counter()
     n_docs, chunks = chunk_paths(paths, settings)
     name = collection_name(settings.collection_prefix, chunks)
-    if reset:
-        store.reset()
-    active = store.active_name()
+    # --reset embeds everything again but drops the old index only once the new vectors exist.
+    active = None if reset else store.active_name()
     if active == name:  # same content: never rebuild the collection readers are using
         if not (artifacts_dir(settings, name) / "bm25").exists():
             write_artifacts(settings, name, chunks)
@@ -88,17 +101,22 @@ def ingest(
         return IngestReport(name, n_docs, len(chunks), 0, len(chunks), 0, True, seconds)
 
     previous_ids = {c.id for c in store.chunks(active)} if active else set()
-    known = store.embeddings(active, [c.id for c in chunks if c.id in previous_ids]) if active else {}
+    known = (
+        store.embeddings(active, [c.id for c in chunks if c.id in previous_ids]) if active else {}
+    )
     fresh = [c for c in chunks if c.id not in known]
     fresh_vectors = dict(zip([c.id for c in fresh], _embed(embedder, fresh, progress)))
     if progress and not fresh:
         progress(0, 0)
     vectors = np.stack([known[c.id] if c.id in known else fresh_vectors[c.id] for c in chunks])
 
+    if reset:
+        store.reset()
     store.create(name)
     store.add(name, chunks, vectors)
     write_artifacts(settings, name, chunks)
     store.activate(name)
+    _drop_stale_artifacts(settings, keep=set(store.collection_names()))
     current = {c.id for c in chunks}
     return IngestReport(
         collection=name,

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, insert, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+# Any constant works: it only has to be the same in every worker that creates the schema.
+_SCHEMA_LOCK = 7_401_552_913
+_SCHEMA_TRIES = 5
 
 
 class Base(DeclarativeBase):
@@ -29,6 +37,49 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def create_schema(engine: Engine) -> None:
+    """Create missing tables; safe when several workers start at once on an empty database.
+
+    create_all checks, then creates: two workers can both find a table missing and the slower
+    one's CREATE TABLE fails. PostgreSQL serializes them on an advisory lock held by the
+    transaction that runs the DDL; elsewhere (SQLite) the loser retries and finds the tables.
+    """
+    for attempt in range(_SCHEMA_TRIES):
+        try:
+            with engine.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                       {"key": _SCHEMA_LOCK})
+                Base.metadata.create_all(connection)
+            return
+        except DBAPIError:
+            if attempt + 1 == _SCHEMA_TRIES:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
 def make_sessionmaker(engine: Engine) -> sessionmaker:
-    Base.metadata.create_all(engine)
+    create_schema(engine)
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def insert_missing(db: Session, model: type[Base], values: dict[str, Any]) -> None:
+    """Insert a row unless one with its primary key exists, even when another worker races us.
+
+    Read-then-insert loses that race on every database (one worker's transaction fails on the
+    primary key and its writes are gone). INSERT ... ON CONFLICT DO NOTHING waits for the other
+    worker's row instead; then lock the row (`db.get(..., with_for_update=True)`) to update it.
+    """
+    dialect = db.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        db.execute(dialect_insert(model).values(**values).on_conflict_do_nothing())
+        return
+    try:  # other databases: a savepoint keeps the caller's transaction when the key exists
+        with db.begin_nested():
+            db.execute(insert(model).values(**values))
+    except IntegrityError:
+        pass

@@ -50,7 +50,7 @@ class MiniLMEmbedder(Embedder):
 
         self.batch_size = batch_size
         self.model = SentenceTransformer(str(model_path()), device="cpu")
-        self.dimension = int(self.model.get_embedding_dimension())
+        self.dimension = int(self.model.get_embedding_dimension() or self.dimension)
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

@@ -46,6 +46,10 @@ class Prepared:
     stats: offline.NoteStats
     index: Index
 
+    @property
+    def covered(self) -> bool:
+        return offline.in_scope(self.standalone, self.scored, self.stats)
+
 
 def subject_of(question: str) -> str:
     """The content words of a question ("how long does RDS keep backups" -> "RDS keep backups")."""
@@ -104,7 +108,7 @@ class Tutor:
         prepared = self._prepare(question, session_id)
         if choices:
             answer = self._choose(prepared, choices)
-        elif not offline.in_scope(prepared.scored):
+        elif not prepared.covered:
             answer = offline.decline(prepared.passages)
         elif self.llm is not None:
             answer = self._with_fallback(
@@ -120,7 +124,7 @@ class Tutor:
         question, _ = self._check(question, session_id, None)
         prepared = await asyncio.to_thread(self._prepare, question, session_id)
         answer: Answer | None = None
-        if self.llm is not None and offline.in_scope(prepared.scored):
+        if self.llm is not None and prepared.covered:
             parts: list[str] = []
             try:
                 async with asyncio.timeout(self.settings.llm_timeout_s):
@@ -138,7 +142,7 @@ class Tutor:
                 for piece in pieces(answer.text):
                     yield piece
         else:
-            answer = (self._extractive(prepared) if offline.in_scope(prepared.scored)
+            answer = (self._extractive(prepared) if prepared.covered
                       else offline.decline(prepared.passages))
             for piece in pieces(answer.text):
                 yield piece
@@ -184,7 +188,7 @@ class Tutor:
         return Answer(text=text, citations=citations)
 
     def _degraded(self, prepared: Prepared) -> Answer:
-        answer = (self._extractive(prepared) if offline.in_scope(prepared.scored)
+        answer = (self._extractive(prepared) if prepared.covered
                   else offline.decline(prepared.passages))
         return answer.model_copy(update={"degraded": True})
 

@@ -37,7 +37,12 @@ def _translated(action: str) -> Iterator[None]:
 
 
 def _chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
-    return {"section": chunk.section, "source": chunk.source, "start": chunk.start, "end": chunk.end}
+    return {
+        "section": chunk.section,
+        "source": chunk.source,
+        "start": chunk.start,
+        "end": chunk.end,
+    }
 
 
 def _chunk_from(chunk_id: str, text: str, meta: dict) -> Chunk:
@@ -118,25 +123,29 @@ class ChromaStore:
 
     def collection_names(self) -> list[str]:
         with _translated("listing collections"):
-            names = [c.name if hasattr(c, "name") else str(c) for c in self.client.list_collections()]
+            names = [
+                c.name if hasattr(c, "name") else str(c) for c in self.client.list_collections()
+            ]
         return [n for n in names if n.startswith(f"{self.prefix}_") and n != self._pointer_name]
+
+    def _drop(self, name: str) -> None:
+        from chromadb.errors import NotFoundError
+
+        try:
+            self.client.delete_collection(name)
+        except NotFoundError:  # already gone: dropping is idempotent
+            log.debug("collection %s already gone", name)
 
     def reset(self) -> None:
         with _translated("resetting the store"):
             for name in [*self.collection_names(), self._pointer_name]:
-                try:
-                    self.client.delete_collection(name)
-                except Exception:  # already gone: reset is idempotent
-                    log.debug("collection %s already gone", name)
+                self._drop(name)
 
     # -- building a collection ------------------------------------------------------------------
 
     def create(self, name: str) -> None:
         with _translated(f"creating collection {name}"):
-            try:
-                self.client.delete_collection(name)  # a leftover from an ingest that died
-            except Exception:
-                pass
+            self._drop(name)  # a leftover from an ingest that died
             self._collection(name, create=True)
 
     def add(self, name: str, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:

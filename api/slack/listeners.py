@@ -116,8 +116,8 @@ class SlackBot:
             blocks=ui.quiz_blocks(item, asker=user),
             text=ui.quiz_text(item),
         )
-        if ts:
-            self.memory.remember_thread(channel, ts, session, open_quiz=item.id)
+        if ts:  # replies in the quiz's thread answer it; later ones are a conversation there
+            self.memory.remember_thread(channel, ts, thread_session(channel, ts), open_quiz=item.id)
 
     async def _post(
         self, client: AsyncWebClient, respond, *, channel: str, blocks: list, text: str

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import NOTES, make_settings
 
 from ingest.pipeline import ingest
+from tests.conftest import NOTES, make_settings
 from tutor.service import build_tutor
 from tutor.store import ChromaStore
 

@@ -66,8 +66,10 @@ def test_mention_answers_in_a_thread_and_the_thread_keeps_the_conversation(serve
     second = texts(replies[1])
     # The earlier turn (S3 versioning) is what "it" means: the answer comes from that section.
     assert "S3 Versioning" in second, second
-    alone = tutor.ask(follow)  # the same words with no conversation behind them
-    assert not alone.grounded
+    # The thread is one session in the tutor: both turns, the second resolved by the first.
+    turns = tutor.sessions.history("slack:C0STUDY:1700000100.000100")
+    assert [t.question for t in turns] == ["What is S3 versioning?", follow]
+    assert "versioning" in turns[1].standalone.lower()
 
 
 def test_channel_chatter_and_the_bots_own_messages_get_no_reply(served, fake_slack):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
-from conftest import NOTES
 
 from ingest.chunker import chunk_document, chunk_id
 from ingest.loaders import Document
 from ingest.structure import sections_of
+from tests.conftest import NOTES
 from tutor.config import ChunkSettings
 from tutor.types import Chunk
 
@@ -32,7 +34,7 @@ def test_offsets_point_at_the_chunk_text(document, chunks):
 
 def test_chunks_follow_the_notes_and_do_not_overlap_much(document, chunks):
     overlap = ChunkSettings().overlap_chars
-    for before, after in zip(chunks, chunks[1:]):
+    for before, after in itertools.pairwise(chunks):
         assert after.start > before.start
         assert after.start >= before.end - overlap
 
@@ -48,15 +50,35 @@ def test_no_chunk_spans_two_topics(document, chunks):
 # Headings in the notes where the subject changes to another service or concept: read off the
 # notes by hand, so this does not trust ingest.structure's own idea of a topic.
 TOPIC_STARTS = [
-    "AWS AppSync", "Amazon Machine Image", "AWS Systems Manager Parameter Store",
-    "AWS Secrets Manager", "AWS KMS (Key Management Service)",
-    "Amazon RDS (Relational Database Service)", "Amazon DynamoDB", "WebSocket API",
-    "Amazon Aurora DB", "How to choose an AWS Region?", "Password Policy", "IAM Roles",
-    "AWS Budget", "EC2 Instance Types", "Security Groups", "EBS Volumes",
-    "AMI – Amazon Machine Image", "EFS – Elastic File System", "Elastic Load Balancing (ELB)",
-    "Auto Scaling Groups", "Elasticache Use Cases", "Route 53", "Virtual Private Cloud VPC",
-    "S3 (Simple Storage Service)", "CLI, SDK, IAM Roles and Policies", "AWS Athena",
-    "AWS CloudFront", "Difference between Virtual Machines and Docker", "Elastic Beanstalk",
+    "AWS AppSync",
+    "Amazon Machine Image",
+    "AWS Systems Manager Parameter Store",
+    "AWS Secrets Manager",
+    "AWS KMS (Key Management Service)",
+    "Amazon RDS (Relational Database Service)",
+    "Amazon DynamoDB",
+    "WebSocket API",
+    "Amazon Aurora DB",
+    "How to choose an AWS Region?",
+    "Password Policy",
+    "IAM Roles",
+    "AWS Budget",
+    "EC2 Instance Types",
+    "Security Groups",
+    "EBS Volumes",
+    "AMI – Amazon Machine Image",
+    "EFS – Elastic File System",
+    "Elastic Load Balancing (ELB)",
+    "Auto Scaling Groups",
+    "Elasticache Use Cases",
+    "Route 53",
+    "Virtual Private Cloud VPC",
+    "S3 (Simple Storage Service)",
+    "CLI, SDK, IAM Roles and Policies",
+    "AWS Athena",
+    "AWS CloudFront",
+    "Difference between Virtual Machines and Docker",
+    "Elastic Beanstalk",
     "Leave a Reply",
 ]
 
@@ -80,7 +102,9 @@ def test_chunks_keep_to_the_size_limit(chunks):
 
 
 def test_the_versioning_text_is_in_an_s3_chunk(chunks):
-    holding = [c for c in chunks if "Versioning is a setting enabled at the bucket level." in c.text]
+    holding = [
+        c for c in chunks if "Versioning is a setting enabled at the bucket level." in c.text
+    ]
     assert holding and all("S3" in c.topic.split() for c in holding)
     assert any(c.section.endswith("S3 Versioning") for c in holding)
 
@@ -109,7 +133,9 @@ def test_an_edit_changes_only_the_ids_of_the_chunks_it_touches(document, chunks)
 
 
 def test_long_sections_are_split_inside_the_section():
-    body = " ".join(f"Sentence number {i} about Kinesis shards and partition keys." for i in range(60))
+    body = " ".join(
+        f"Sentence number {i} about Kinesis shards and partition keys." for i in range(60)
+    )
     text = f"Kinesis Streams\n\n{body}\n"
     settings = ChunkSettings(target_chars=300, max_chars=400, overlap_chars=50)
     got = chunk_document(Document("k.txt", text, markdown=False), settings)

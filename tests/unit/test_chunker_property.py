@@ -56,13 +56,13 @@ def check_covered(text: str, markdown: bool, config: ChunkSettings) -> None:
     assert len({c.id for c in chunks}) == len(chunks)  # ids are unique within a document
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=notes, markdown=st.booleans(), config=chunk_settings)
 def test_chunks_cover_any_text(text: str, markdown: bool, config: ChunkSettings) -> None:
     check_covered(text, markdown, config)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.lists(line, min_size=20, max_size=120).map("\n".join), markdown=st.booleans())
 @example(text="", markdown=False)
 @example(text="\n\n  \n", markdown=True)

@@ -6,10 +6,10 @@ import json
 import socket
 
 import pytest
-from conftest import NOTES
 from typer.testing import CliRunner
 
 from cli.main import app
+from tests.conftest import NOTES
 from tutor.config import get_settings
 
 
@@ -119,4 +119,3 @@ def test_help_lists_the_foundation_commands(cli):
     result = cli("--help")
     assert result.exit_code == 0
     assert "ingest" in result.output and "search" in result.output
-

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CORPUS, NOTES, make_settings
 
 from ingest.pipeline import chunk_paths, ingest
+from tests.conftest import CORPUS, NOTES, make_settings
 from tutor.embeddings import Embedder, LazyMiniLMEmbedder
 from tutor.errors import IngestError
 from tutor.index import artifacts_dir, load_index
@@ -187,7 +187,11 @@ def test_reset_rebuilds_from_scratch(corpus, local, embedder):
     first = ingest([corpus], settings=settings, store=store, embedder=embedder)
     seen: list[tuple[int, int]] = []
     again = ingest(
-        [corpus], settings=settings, store=store, embedder=embedder, reset=True,
+        [corpus],
+        settings=settings,
+        store=store,
+        embedder=embedder,
+        reset=True,
         progress=lambda done, total: seen.append((done, total)),
     )
     assert again.collection == first.collection and not again.up_to_date
@@ -207,3 +211,48 @@ def test_missing_bm25_artifacts_are_rebuilt(corpus, local, embedder):
     assert set(index.lexical.ids) == {c.id for c in index.chunks}
     assert index.lexical.search("AppSync GraphQL", 3)
     assert any(folder.iterdir())
+
+
+def test_text_that_only_moved_gets_new_offsets_and_no_embedding(corpus, local, embedder):
+    settings, store = local
+    first = ingest([corpus], settings=settings, store=store, embedder=embedder)
+    notes = corpus / "notes.txt"
+    moved = "\n\n" + notes.read_text(encoding="utf-8")  # every chunk two characters later
+    notes.write_text(moved, encoding="utf-8")
+    recorder = RecordingEmbedder(embedder)
+    second = ingest([corpus], settings=settings, store=store, embedder=recorder)
+    assert recorder.batches == [] and second.embedded == 0
+    assert second.collection != first.collection
+    chunks = store.chunks(store.active_name())
+    assert {c.id for c in chunks} == {c.id for c in store.chunks(first.collection)}
+    for c in chunks:
+        assert moved[c.start : c.end] == c.text
+
+
+def test_a_failed_reset_leaves_the_previous_index(corpus, local, embedder):
+    settings, store = local
+    first = ingest([corpus], settings=settings, store=store, embedder=embedder)
+    with pytest.raises(RuntimeError):
+        ingest(
+            [corpus],
+            settings=settings,
+            store=store,
+            reset=True,
+            embedder=RecordingEmbedder(embedder, fail_on=1),
+        )
+    assert store.active_name() == first.collection
+    assert len(store.chunks(first.collection)) == first.chunks
+
+
+def test_artifacts_of_dropped_collections_are_removed(corpus, local, embedder):
+    settings, store = local
+    notes = corpus / "notes.txt"
+    names = []
+    for n in range(3):
+        notes.write_text(
+            small_notes() + f"\nRevision {n}\n\nRevision number {n} of the notes.\n",
+            encoding="utf-8",
+        )
+        names.append(ingest([corpus], settings=settings, store=store, embedder=embedder).collection)
+    on_disk = {f.name for f in settings.index_dir.iterdir()}
+    assert on_disk == set(names[1:]) == set(store.collection_names())

@@ -5,9 +5,13 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from tests.conftest import make_settings
+from tutor.config import Settings
 from tutor.errors import ConfigError
 from tutor.llm import make_chat_model
+
+
+def make_settings(data_dir, **overrides) -> Settings:
+    return Settings(_env_file=None, data_dir=data_dir, **overrides)
 
 
 def test_no_llm_means_offline(tmp_path):

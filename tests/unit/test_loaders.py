@@ -91,8 +91,10 @@ def test_pdf_text_is_extracted_from_every_page(tmp_path):
     path = tmp_path / "guide.pdf"
     make_pdf(
         path,
-        [["Kinesis Data Streams", "Shards hold records for 24 hours by default."],
-         ["SQS Queues", "Messages stay up to 14 days."]],
+        [
+            ["Kinesis Data Streams", "Shards hold records for 24 hours by default."],
+            ["SQS Queues", "Messages stay up to 14 days."],
+        ],
     )
     doc = load_file(path, "guide.pdf")
     assert not doc.markdown

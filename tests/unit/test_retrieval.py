@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import NOTES, make_settings
 
 from ingest.pipeline import ingest
+from tests.conftest import NOTES, make_settings
 from tutor.errors import InvalidInput, NotReady
 from tutor.lexical import LexicalIndex, tokenize
 from tutor.retrieve import rrf
@@ -79,7 +79,7 @@ def test_readers_follow_the_switch_to_a_new_index(tmp_path, embedder):
 
 def test_rrf_rewards_agreement_and_respects_weights():
     fused = rrf([(["a", "b", "c"], 1.0), (["d", "b"], 1.0)], 60)
-    assert [i for i, _ in fused][0] == "b"  # second in both beats first in one
+    assert next(i for i, _ in fused) == "b"  # second in both beats first in one
     assert fused[0][1] == pytest.approx(2 / 62)
     only_bm25 = rrf([(["a", "b"], 0.0), (["b", "a"], 1.0)], 60)
     assert [i for i, _ in only_bm25] == ["b", "a"]
@@ -98,8 +98,11 @@ def test_lexical_index_ranks_exact_terms_and_round_trips(tmp_path):
     chunks = [
         Chunk(id=f"c{i}", text=t, section=s, source="n.txt", start=0, end=len(t))
         for i, (s, t) in enumerate(
-            [("S3", "Buckets hold objects."), ("EBS", "Volumes attach to EC2."),
-             ("SQS", "Queues decouple producers and consumers.")]
+            [
+                ("S3", "Buckets hold objects."),
+                ("EBS", "Volumes attach to EC2."),
+                ("SQS", "Queues decouple producers and consumers."),
+            ]
         )
     ]
     index = LexicalIndex.build(chunks)

@@ -6,8 +6,8 @@ import socket
 
 import numpy as np
 import pytest
-from conftest import make_settings
 
+from tests.conftest import make_settings
 from tutor.errors import StoreUnavailable
 from tutor.store import ChromaStore
 from tutor.types import Chunk
@@ -15,8 +15,12 @@ from tutor.types import Chunk
 
 def chunk(n: int, source: str = "notes.txt") -> Chunk:
     return Chunk(
-        id=f"id{n}", text=f"text {n}", section=f"Topic > Part {n}", source=source,
-        start=100 * n, end=100 * n + 50,
+        id=f"id{n}",
+        text=f"text {n}",
+        section=f"Topic > Part {n}",
+        source=source,
+        start=100 * n,
+        end=100 * n + 50,
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from ingest.structure import Section, markdown_sections, plain_sections, sections_of
-from conftest import NOTES
+from tests.conftest import NOTES
 
 VERSIONING_SENTENCE = "Versioning is a setting enabled at the bucket level."
 
@@ -32,7 +34,9 @@ def test_s3_versioning_is_a_section_under_s3_holding_its_text(notes, sections):
     assert "S3 Encryption" not in body
 
 
-@pytest.mark.parametrize("heading", ["EBS Snapshots", "AWS AppSync", "WebSocket API", "VPC Peering"])
+@pytest.mark.parametrize(
+    "heading", ["EBS Snapshots", "AWS AppSync", "WebSocket API", "VPC Peering"]
+)
 def test_bare_heading_lines_become_sections(notes, sections, heading):
     (section,) = [s for s in sections if s.path[-1] == heading]
     assert notes[section.start :].startswith(heading)
@@ -41,7 +45,7 @@ def test_bare_heading_lines_become_sections(notes, sections, heading):
 def test_sections_tile_the_notes_in_order(notes, sections):
     assert sections[0].start == 0
     assert sections[-1].end == len(notes)
-    for before, after in zip(sections, sections[1:]):
+    for before, after in itertools.pairwise(sections):
         assert before.end == after.start
         assert before.start < before.end
 

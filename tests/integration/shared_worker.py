@@ -1,0 +1,56 @@
+"""One server worker's share of a class: run as its own OS process by test_shared_sessions.py.
+
+    python shared_worker.py '{"data_dir": ..., "database_url": ..., "session": ..., ...}'
+
+Builds its own Tutor (its own SQLAlchemy engine from the URL), waits for the common start time so
+both workers hit the database together, then serves and grades quizzes and records chat turns for
+one shared session. Prints one JSON line: what it did and every error it met.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import traceback
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def main(job: dict) -> dict:
+    from tutor.config import Settings
+    from tutor.embeddings import LazyMiniLMEmbedder
+    from tutor.service import build_tutor
+    from tutor.types import Answer
+
+    settings = Settings(_env_file=None, data_dir=job["data_dir"], database_url=job["database_url"])
+    tutor = build_tutor(settings, embedder=LazyMiniLMEmbedder())  # grading mcq embeds nothing
+    tutor.current_index()  # load the index before the start line, not inside the race
+    done = {"graded": 0, "correct": 0, "turns": 0, "errors": []}
+    time.sleep(max(0.0, job["start_at"] - time.time()))
+    for n in range(job["rounds"]):
+        try:
+            quiz = tutor.quiz(job["session"], topic=job["topic"])
+            grade = tutor.grade(quiz.id, "ABCD"[(n + job["worker"]) % 4])
+            done["graded"] += 1
+            done["correct"] += int(grade.correct)
+        except Exception as exc:  # the test fails on any of these; report them all
+            done["errors"].append(f"quiz round {n}: {exc!r}"[:400])
+        try:
+            answer = Answer(text=f"answer {job['worker']}.{n}")
+            tutor.sessions.record(job["chat"], f"question {job['worker']}.{n}", "q", answer)
+            done["turns"] += 1
+        except Exception as exc:
+            done["errors"].append(f"chat turn {n}: {exc!r}"[:400])
+    tutor.close()
+    return done
+
+
+if __name__ == "__main__":
+    try:
+        print(json.dumps(main(json.loads(sys.argv[1]))))
+    except Exception:
+        print(json.dumps({"fatal": traceback.format_exc()}))
+        sys.exit(1)
