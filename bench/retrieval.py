@@ -30,29 +30,16 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from langchain_core.embeddings import Embeddings
 from rich.console import Console
 from rich.table import Table
 
+from bench.peers import tutorial_chunks, tutorial_store
 from evals.dataset import EvalItem, load_dataset
 from evals.metrics import HitAtChars, HitAtK, ItemResult, RetrievedPassage
 from tutor.embeddings import Embedder, MiniLMEmbedder
 
 DEPTH = 20  # ranked passages per question: more than enough to fill 4000 characters
 Search = Callable[[str], list[str]]
-
-
-class LangChainEmbeddings(Embeddings):
-    """The project's MiniLM behind LangChain's Embeddings interface."""
-
-    def __init__(self, embedder: Embedder) -> None:
-        self.embedder = embedder
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.embedder.embed_batch(texts).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.embedder.embed_query(text).tolist()
 
 
 def pipeline_search(embedder: Embedder, data_dir: Path) -> tuple[Search, list[str]]:
@@ -68,22 +55,8 @@ def pipeline_search(embedder: Embedder, data_dir: Path) -> tuple[Search, list[st
     return (lambda q: [p.text for p in tutor.search(q, DEPTH)]), chunks
 
 
-def tutorial_chunks() -> list[str]:
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
-
-    from ingest.loaders import load_paths
-
-    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
-    return [c for doc in load_paths([ROOT / "corpus"]) for c in splitter.split_text(doc.text)]
-
-
 def tutorial_dense(embedder: Embedder, chunks: list[str]) -> Search:
-    from langchain_chroma import Chroma
-
-    store = Chroma(
-        collection_name="bench_tutorial", embedding_function=LangChainEmbeddings(embedder)
-    )
-    store.add_texts(chunks)
+    store = tutorial_store(embedder, chunks, "bench_tutorial")
     return lambda q: [d.page_content for d in store.similarity_search(q, k=DEPTH)]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
 import typer
 
@@ -21,11 +22,12 @@ def _show(answer) -> None:
 def register(app: typer.Typer) -> None:
     @app.command("ask")
     def ask_command(
-        question: str = typer.Argument(..., help="What to ask about the notes."),
-        choice: list[str] = typer.Option(None, "--choice", "-c",
-                                         help="A multiple-choice option (repeat for each)."),
-        session: str = typer.Option(None, "--session", help="Continue this session id."),
-        as_json: bool = typer.Option(False, "--json", help="Print the Answer as JSON."),
+        question: Annotated[str, typer.Argument(help="What to ask about the notes.")],
+        choice: Annotated[list[str] | None, typer.Option(
+            "--choice", "-c", help="A multiple-choice option (repeat for each).")] = None,
+        session: Annotated[str | None, typer.Option(
+            "--session", help="Continue this session id.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON.")] = False,
     ) -> None:
         """Answer one question from the notes, with citations."""
         if not question.strip():
@@ -45,7 +47,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command("chat")
     def chat_command(
-        session: str = typer.Option(None, "--session", help="Continue this session id."),
+        session: Annotated[str | None, typer.Option(
+            "--session", help="Continue this session id.")] = None,
     ) -> None:
         """Talk with the tutor in the terminal; follow-up questions use the conversation so far."""
         from tutor.service import build_tutor

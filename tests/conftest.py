@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
-
 import pytest
+
+from support import CORPUS, NOTES, ROOT, make_settings  # noqa: F401  (re-exported)
 
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
-for key in [k for k in os.environ if k.startswith("TUTOR_")]:
+for key in [k for k in os.environ if k.startswith("TUTOR_") and not k.startswith("TUTOR_TEST_")]:
     del os.environ[key]  # tests build their own Settings; the developer's shell must not leak in
-
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
-NOTES = CORPUS / "aws-developer-associate-study-guide.txt"
-
-
-def make_settings(data_dir: Path, **overrides):
-    from tutor.config import Settings
-
-    return Settings(_env_file=None, data_dir=data_dir, corpus_dir=CORPUS, **overrides)
 
 
 @pytest.fixture(scope="session")

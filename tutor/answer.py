@@ -35,7 +35,7 @@ MAX_UNKNOWN = 0.40  # in between: covered unless this IDF share of its terms is 
 MCQ_MARGIN = 0.12  # the best choice must beat the runner-up by this much, or we abstain
 
 _NUMERIC_Q = re.compile(r"\b(how (many|much|long|often|big|fast)|max(imum)?|min(imum)?|default|"
-                        r"limit|size|number of|what port|which port|how soon)\b", re.I)
+                        r"limit|size|number of|what port|which port|how soon)\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 # Words that say what kind of answer is wanted but not what it is about.
 _GENERIC = frozenset(tokenize(

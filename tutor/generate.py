@@ -18,7 +18,7 @@ from tutor.types import Answer, Citation, Passage
 
 NOT_COVERED = "the notes do not cover"
 _MARKER = re.compile(r"\[(\d+)\]")
-_LETTER = re.compile(r"^\W*(?:answer\s*[:\-]?\s*)?\(?([A-Z])\b[\).:]?", re.I)
+_LETTER = re.compile(r"^\W*(?:answer\s*[:\-]?\s*)?\(?([A-Z])\b[\).:]?", re.IGNORECASE)
 
 
 def number_passages(passages: Sequence[Passage]) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 _BULLET = re.compile(r"^(\s*)[•\-\*▪◦]\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
-_ABBREVIATION = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|incl)\.$", re.I)
+_ABBREVIATION = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|incl)\.$", re.IGNORECASE)
 _GLUE = re.compile(r"(?<=[a-z\)])(?=[A-Z][a-z]{2,})")
 _CAMEL_WORD = re.compile(r"\b\w*[a-z][A-Z]\w*\b")
 _PARENT_HEAD = re.compile(r"^(.{3,40}?)\s+[–\-:]\s+")

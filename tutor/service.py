@@ -28,10 +28,9 @@ log = logging.getLogger(__name__)
 
 # A message that leans on the previous one: a pronoun, or an opener like "and ...", "what about".
 _FOLLOW_UP = re.compile(r"^\s*(and|but|also|so|then|what about|how about)\b|"
-                        r"\b(it|its|it's|they|them|their|this|that|these|those|one)\b", re.I)
+                        r"\b(it|its|it's|they|them|their|this|that|these|those|one)\b", re.IGNORECASE)
 _SUBJECT_WORDS = 10
-_ASKING = frozenset("how long many much what which when where why who whats can could should "
-                    "would is are do does did i my me you".split())
+_ASKING = frozenset(["how", "long", "many", "much", "what", "which", "when", "where", "why", "who", "whats", "can", "could", "should", "would", "is", "are", "do", "does", "did", "i", "my", "me", "you"])
 
 
 @dataclass
@@ -133,7 +132,7 @@ class Tutor:
                         parts.append(piece)
                         yield piece
                 answer = generate.finish("".join(parts), prepared.passages, self.provider)
-            except Exception as exc:  # any provider failure: the offline answer takes over
+            except Exception as exc:  # noqa: BLE001  any provider failure: offline takes over
                 log.warning("LLM %s failed while streaming, answering offline: %r",
                             self.provider, exc)
                 answer = self._degraded(prepared)
@@ -174,7 +173,7 @@ class Tutor:
             pairs = [(t.question, t.answer) for t in history]
             try:
                 standalone = generate.condense(self.llm, question, pairs) or standalone
-            except Exception as exc:  # keep the offline resolution
+            except Exception as exc:  # noqa: BLE001  keep the offline resolution
                 log.warning("LLM %s failed to condense a follow-up: %r", self.provider, exc)
         index = self.index.current()
         passages = self.retriever.search(standalone, index=index)
@@ -195,7 +194,7 @@ class Tutor:
     def _with_fallback(self, call, prepared: Prepared, fallback=None) -> Answer:
         try:
             return call()
-        except Exception as exc:  # timeout, refused key, server down: never a traceback
+        except Exception as exc:  # noqa: BLE001  timeout, bad key, server down: no traceback
             log.warning("LLM %s failed, answering offline: %r", self.provider, exc)
             answer = fallback() if fallback else self._degraded(prepared)
             return answer.model_copy(update={"degraded": True})

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlparse
 
 import numpy as np
@@ -65,6 +66,7 @@ class ChromaStore:
 
         self.prefix = settings.collection_prefix
         self.location = settings.chroma_url or str(settings.chroma_path)
+        self._handles: dict[str, Any] = {}  # name -> Collection, for the per-query hot path
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         with _translated(f"connecting to {self.location}"):
             if settings.chroma_url:
@@ -119,7 +121,7 @@ class ChromaStore:
             keep = {name, previous, self._pointer_name}
             for other in self.collection_names():
                 if other not in keep:
-                    self.client.delete_collection(other)
+                    self._drop(other)
 
     def collection_names(self) -> list[str]:
         with _translated("listing collections"):
@@ -131,6 +133,7 @@ class ChromaStore:
     def _drop(self, name: str) -> None:
         from chromadb.errors import NotFoundError
 
+        self._handles.pop(name, None)
         try:
             self.client.delete_collection(name)
         except NotFoundError:  # already gone: dropping is idempotent
@@ -179,10 +182,26 @@ class ChromaStore:
             got = self._collection(name).get(ids=list(ids), include=["embeddings"])
         return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"])}
 
+    def _handle(self, name: str):
+        handle = self._handles.get(name)
+        if handle is None:
+            handle = self._handles[name] = self._collection(name)
+        return handle
+
     def query(self, name: str, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
         """Nearest chunk ids with cosine similarity, best first."""
+        from chromadb.errors import ChromaError
+
+        # A cached handle saves a lookup (a round trip to a server) per query; one that went stale
+        # (the collection was dropped and rebuilt elsewhere) is looked up again once.
         with _translated("searching"):
-            got = self._collection(name).query(
-                query_embeddings=[vector.tolist()], n_results=n, include=["distances"]
-            )
+            try:
+                got = self._handle(name).query(
+                    query_embeddings=[vector.tolist()], n_results=n, include=["distances"]
+                )
+            except ChromaError:
+                self._handles.pop(name, None)
+                got = self._handle(name).query(
+                    query_embeddings=[vector.tolist()], n_results=n, include=["distances"]
+                )
         return [(i, 1.0 - float(d)) for i, d in zip(got["ids"][0], got["distances"][0])]

@@ -162,11 +162,11 @@ function paint(view) {
   const { li, bubble, item } = view;
   li.className = `msg ${item.role}` + (item.error ? " error" : "") + (item.grounded === false ? " declined" : "");
   li.querySelectorAll(".sources, .note").forEach((n) => n.remove());
+  bubble.classList.toggle("typing", Boolean(item.streaming) && !item.error);
   if (item.role === "user" || item.error) { bubble.textContent = item.text; return; }
   renderAnswerText(bubble, item.text, item.citations);
-  bubble.classList.toggle("typing", Boolean(item.streaming));
   if (item.grounded === false) {
-    const note = el("div", { class: "note" }, "Not covered by your notes.");
+    const note = el("div", { class: "note" }, "Ask about one of these instead:");
     for (const topic of item.nearest_topics || []) {
       note.append(el("button", { type: "button", class: "chip", onclick: () => ask(`Tell me about ${topic}`) }, topic));
     }

@@ -132,13 +132,17 @@ def test_declines_and_an_unreachable_server_are_explained(page):
     page.press("#question", "Enter")
     declined = page.locator(".msg.declined")
     expect(declined).to_be_visible()
-    expect(declined).to_contain_text("Not covered by your notes")
+    expect(declined).to_contain_text("do not cover")  # the tutor's own decline, shown as such
+    expect(declined.locator(".note .chip").first).to_be_visible()  # nearest topics to ask about
 
     page.route("**/v1/chat/stream", lambda route: route.abort("connectionrefused"))
     page.fill("#question", "What is IAM?")
     page.press("#question", "Enter")
-    expect(page.locator(".msg.error").last).to_contain_text("Can't reach the tutor server")
+    failed = page.locator(".msg.error").last
+    expect(failed).to_contain_text("Can't reach the tutor server")
+    expect(failed.locator(".bubble")).not_to_have_class(re.compile("typing"))
     expect(page.locator("#banner")).to_be_visible()
+    shot(page, "decline-and-offline.png")
     page.unroute("**/v1/chat/stream")
 
 

@@ -3,8 +3,8 @@
     python shared_worker.py '{"data_dir": ..., "database_url": ..., "session": ..., ...}'
 
 Builds its own Tutor (its own SQLAlchemy engine from the URL), waits for the common start time so
-both workers hit the database together, then serves and grades quizzes and records chat turns for
-one shared session. Prints one JSON line: what it did and every error it met.
+both workers hit the database together; then, round by round in step with the other worker, records
+chat turns and serves and grades a quiz for sessions the two share. Prints one JSON line: what it did and every error it met.
 """
 
 from __future__ import annotations
@@ -28,22 +28,25 @@ def main(job: dict) -> dict:
     settings = Settings(_env_file=None, data_dir=job["data_dir"], database_url=job["database_url"])
     tutor = build_tutor(settings, embedder=LazyMiniLMEmbedder())  # grading mcq embeds nothing
     tutor.current_index()  # load the index before the start line, not inside the race
-    done = {"graded": 0, "correct": 0, "turns": 0, "errors": []}
-    time.sleep(max(0.0, job["start_at"] - time.time()))
+    tutor.quiz(f"{job['session']}-warmup-{job['worker']}", topic=job["topic"])
+    done: dict = {"graded": 0, "correct": 0, "turns": 0, "errors": []}
     for n in range(job["rounds"]):
+        # Both workers start each round at the same instant, so they race on the same new rows.
+        time.sleep(max(0.0, job["start_at"] + n * job["slot_s"] - time.time()))
+        for chat in (f"{job['chat']}-{n}", job["chat"]):  # a new conversation, a long one
+            try:
+                answer = Answer(text=f"answer {job['worker']}.{n}")
+                tutor.sessions.record(chat, f"question {job['worker']}.{n}", "q", answer)
+                done["turns"] += 1
+            except Exception as exc:  # the test fails on any of these; report them all
+                done["errors"].append(f"chat {chat}: {exc!r}"[:400])
         try:
-            quiz = tutor.quiz(job["session"], topic=job["topic"])
+            quiz = tutor.quiz(f"{job['session']}-{n}", topic=job["topic"])
             grade = tutor.grade(quiz.id, "ABCD"[(n + job["worker"]) % 4])
             done["graded"] += 1
             done["correct"] += int(grade.correct)
-        except Exception as exc:  # the test fails on any of these; report them all
-            done["errors"].append(f"quiz round {n}: {exc!r}"[:400])
-        try:
-            answer = Answer(text=f"answer {job['worker']}.{n}")
-            tutor.sessions.record(job["chat"], f"question {job['worker']}.{n}", "q", answer)
-            done["turns"] += 1
         except Exception as exc:
-            done["errors"].append(f"chat turn {n}: {exc!r}"[:400])
+            done["errors"].append(f"quiz round {n}: {exc!r}"[:400])
     tutor.close()
     return done
 

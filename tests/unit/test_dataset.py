@@ -6,7 +6,7 @@ import json
 from collections import Counter
 
 import pytest
-from conftest import NOTES, ROOT
+from support import NOTES, ROOT
 
 from evals.dataset import DatasetError, load_dataset
 from evals.metrics import fold

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ROOT
+from support import ROOT
 from typer.testing import CliRunner
 
 from cli.main import app

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import make_settings
+from support import make_settings
 
 from tutor.index import artifacts_dir, load_index
 from tutor.quizbank import QuizBank, same_thing

@@ -124,3 +124,12 @@ def test_a_server_that_does_not_answer_is_a_clear_error(tmp_path):
     port = closed_port()
     with pytest.raises(StoreUnavailable, match=f"127.0.0.1:{port}"):
         ChromaStore(make_settings(tmp_path, chroma_url=f"http://127.0.0.1:{port}")).heartbeat()
+
+
+def test_a_collection_rebuilt_by_another_client_is_queried_afresh(tmp_path):
+    settings = make_settings(tmp_path)
+    reader, writer = ChromaStore(settings), ChromaStore(settings)
+    fill(writer, "notes_a", [chunk(1)], np.stack([unit(1, 0)]))
+    assert [i for i, _ in reader.query("notes_a", unit(1, 0), 1)] == ["id1"]  # handle cached
+    fill(writer, "notes_a", [chunk(2)], np.stack([unit(1, 0)]))  # dropped and rebuilt
+    assert [i for i, _ in reader.query("notes_a", unit(1, 0), 1)] == ["id2"]
