@@ -15,6 +15,13 @@ from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.jobs import IngestJobs
+from api.limits import BodyLimit, RateLimit
+from api.observability import (
+    RequestContext,
+    configure_logging,
+    install_metrics,
+    install_request_ids,
+)
 from api.routes import admin, chat, health, openai_compat, progress, quiz, search, sources, web
 from api.routes.web import STATIC
 from tutor.config import Settings, get_settings
@@ -45,14 +52,21 @@ def create_app(settings: Settings, tutor: Tutor | None = None) -> FastAPI:
 
     app = FastAPI(title="Notes Tutor", version="1", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
+    app.state.rate_limit = RateLimit(settings)
+    install_request_ids()
     errors.install(app)
+    # Middleware added last runs first: request id and log line, CORS, body limit, metrics.
+    install_metrics(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After"],
         )
+    app.add_middleware(RequestContext)
     for module in (chat, search, quiz, progress, sources, openai_compat, admin, health, web):
         app.include_router(module.router)
     if settings.slack_signing_secret and settings.slack_bot_token:
@@ -64,5 +78,7 @@ def create_app(settings: Settings, tutor: Tutor | None = None) -> FastAPI:
 
 
 def app_from_env() -> FastAPI:
-    """Factory for uvicorn (`--factory`), needed to run several workers."""
-    return create_app(get_settings())
+    """Factory for uvicorn (`--factory`), needed to run several workers; logs as JSON lines."""
+    settings = get_settings()
+    configure_logging(settings)
+    return create_app(settings)

@@ -44,8 +44,18 @@ class Problem(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict] = {
-    code: {"model": Problem} for code in (404, 409, 415, 422, 503)
+    code: {"model": Problem} for code in (404, 409, 413, 415, 422, 503)
 }
+# The chat endpoints are rate limited per client (api.limits).
+RATE_LIMIT_RESPONSES: dict[int | str, dict] = {
+    429: {
+        "model": Problem,
+        "description": "Too many requests from this client; `Retry-After` says when to retry.",
+    }
+}
+
+
+UNREADABLE_BODY = "There was an error parsing the body"  # FastAPI's wording
 
 
 def status_for(exc: TutorError) -> int:
@@ -53,10 +63,14 @@ def status_for(exc: TutorError) -> int:
 
 
 def _body(request: Request, status: int, detail: str, errors: list[dict] | None = None) -> dict:
+    return problem_body(request.url.path, status, detail, errors)
+
+
+def problem_body(path: str, status: int, detail: str, errors: list[dict] | None = None) -> dict:
     body: dict = {"detail": detail}
     if errors:
         body["errors"] = errors
-    if request.url.path in ("/v1/chat/completions", "/v1/models"):
+    if path in ("/v1/chat/completions", "/v1/models"):
         # OpenAI clients and chat UIs read error.message.
         kind = "invalid_request_error" if status < 500 else "server_error"
         body["error"] = {"message": detail, "type": kind, "param": None, "code": None}
@@ -92,6 +106,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == UNREADABLE_BODY:
+            # FastAPI's 400 for a body it cannot decode (not UTF-8): malformed JSON, like the rest.
+            detail = "The body is not valid JSON (it could not be decoded as UTF-8 text)."
+            return JSONResponse(_body(request, 422, detail), status_code=422)
         return JSONResponse(
             _body(request, exc.status_code, str(exc.detail)),
             status_code=exc.status_code,

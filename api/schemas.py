@@ -12,10 +12,16 @@ from tutor.types import Passage, QuizKind
 
 MAX_MESSAGE = 4000  # characters; settings.max_message_chars may lower it
 
+# `pattern` only in the schema (clients and schemathesis see "not blank"); the validators below
+# give the friendlier message.
+NOT_BLANK = Field(json_schema_extra={"pattern": r"\S"})
 SessionId = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SESSION_ID)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SESSION_ID),
+    NOT_BLANK,
 ]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_MESSAGE)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_MESSAGE), NOT_BLANK]
+Choice = Annotated[str, StringConstraints(min_length=1, max_length=500), NOT_BLANK]
 
 
 def _not_blank(value: str) -> str:
@@ -29,8 +35,9 @@ class ChatIn(BaseModel):
     session_id: SessionId | None = Field(
         default=None, description="Continue this conversation; omit to start a new one."
     )
-    choices: list[Annotated[str, StringConstraints(min_length=1, max_length=500)]] | None = Field(
+    choices: list[Choice] | None = Field(
         default=None,
+        min_length=2,
         max_length=10,
         description="Answer options when the question is multiple choice.",
     )

@@ -18,18 +18,27 @@ def chunk_id(source: str, section: str, text: str) -> str:
     return hashlib.sha256(f"{source}\n{section}\n{text}".encode()).hexdigest()[:24]
 
 
-def _merged(sections: list[Section], target: int) -> Iterator[tuple[Section, int]]:
-    """Runs of consecutive sections in one topic, each run at most `target` chars when merged."""
+def _merged(sections: list[Section], target: int) -> Iterator[tuple[str, int, int]]:
+    """(label, start, end) of runs of consecutive sections in one topic, each <= `target` chars."""
     run: list[Section] = []
     for section in sections:
         if run and (
             section.path[0] != run[0].path[0] or section.end - run[0].start > target
         ):
-            yield run[0], run[-1].end
+            yield _label(run), run[0].start, run[-1].end
             run = []
         run.append(section)
     if run:
-        yield run[0], run[-1].end
+        yield _label(run), run[0].start, run[-1].end
+
+
+def _label(run: list[Section]) -> str:
+    """"EBS > EBS Delete on Termination attribute · EBS Snapshots": every heading a run holds."""
+    if len(run) == 1:
+        return run[0].label
+    topic = run[0].path[0]
+    headings = [s.path[-1] for s in run if s.path[-1] != topic]
+    return " > ".join([topic, " · ".join(dict.fromkeys(headings))]) if headings else topic
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -49,8 +58,9 @@ def chunk_document(document: Document, settings: ChunkSettings) -> list[Chunk]:
     )
     text = document.text
     chunks: list[Chunk] = []
-    for first, end in _merged(sections_of(text, markdown=document.markdown), settings.target_chars):
-        start, end = _trimmed(text, first.start, end)
+    sections = sections_of(text, markdown=document.markdown)
+    for label, start, end in _merged(sections, settings.target_chars):
+        start, end = _trimmed(text, start, end)
         if start == end:
             continue
         spans = [(start, end)]
@@ -62,12 +72,12 @@ def chunk_document(document: Document, settings: ChunkSettings) -> list[Chunk]:
             ]
         for span_start, span_end in spans:
             body = text[span_start:span_end]
-            seen = sum(1 for c in chunks if c.text == body and c.section == first.label)
+            seen = sum(1 for c in chunks if c.text == body and c.section == label)
             chunks.append(
                 Chunk(
-                    id=chunk_id(document.source, f"{first.label}#{seen}", body),
+                    id=chunk_id(document.source, f"{label}#{seen}", body),
                     text=body,
-                    section=first.label,
+                    section=label,
                     source=document.source,
                     start=span_start,
                     end=span_end,

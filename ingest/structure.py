@@ -101,7 +101,7 @@ def _is_service_like(word: str) -> bool:
     return any(c.isdigit() for c in word) or sum(c.isupper() for c in word) >= 2
 
 
-def _topic_token(heading: str, subjects: dict[str, str]) -> str | None:
+def _topic_token(heading: str, subjects: dict[str, str], counts: Counter) -> str | None:
     """The canonical spelling of the subject a heading names, services first."""
     capitalised = _capitalised(_words(heading))
     services = [
@@ -109,10 +109,12 @@ def _topic_token(heading: str, subjects: dict[str, str]) -> str | None:
     ]
     if services:
         return subjects[services[0].lower()]
-    # A plain word ("Beanstalk", "Aurora") names the topic only when the heading starts with it.
+    # A plain word ("Aurora") names the topic when the heading starts with it; further in, only
+    # a word that recurs often ("Rolling – Elastic Beanstalk Deployment"), not "Store" or "Service".
     if capitalised and capitalised[0].lower() in subjects:
         return subjects[capitalised[0].lower()]
-    return None
+    frequent = [w for w in capitalised if counts.get(w.lower(), 0) >= 5 and w.lower() in subjects]
+    return subjects[frequent[0].lower()] if frequent else None
 
 
 def _topic_names(assigned: list[tuple[str, str]]) -> dict[str, str]:
@@ -138,7 +140,7 @@ def plain_sections(text: str) -> list[Section]:
     if not headings:
         return [Section(("Notes",), 0, len(text))] if text.strip() else []
     spellings = Counter(w for _, h in headings for w in set(_capitalised(_words(h))))
-    counts = Counter()
+    counts: Counter = Counter()
     for w, n in spellings.items():
         counts[w.lower()] += n
     subjects: dict[str, str] = {}  # lower-case -> the spelling with most capitals ("ElastiCache")
@@ -147,13 +149,18 @@ def plain_sections(text: str) -> list[Section]:
             best = subjects.get(w.lower(), w)
             subjects[w.lower()] = max(best, w, key=lambda v: sum(c.isupper() for c in v))
 
+    tokens = [_topic_token(h, subjects, counts) for _, h in headings]
     assigned: list[tuple[str, str]] = []  # (topic token or "=title", heading)
     current = None
-    for _, heading in headings:
-        token = _topic_token(heading, subjects)
+    for i, (_, heading) in enumerate(headings):
+        token = tokens[i]
         if token is None:
-            # A heading naming no known subject belongs to the topic around it, if there is one.
-            token = current if current and not current.startswith("=") else f"={heading}"
+            # A heading naming no known subject belongs to the topic around it only when that
+            # topic goes on after it ("Cache Evictions and TTL" between ElastiCache headings);
+            # otherwise it starts a topic of its own ("Amazon DynamoDB" after RDS).
+            following = tokens[i + 1] if i + 1 < len(tokens) else None
+            inside = current and not current.startswith("=") and following == current
+            token = current if inside else f"={heading}"
         assigned.append((token, heading))
         current = token
     names = _topic_names([(t, h) for t, h in assigned if not t.startswith("=")])

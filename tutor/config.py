@@ -50,8 +50,12 @@ class Settings(BaseSettings):
     # Slack Web API root; tests point it at a fake on 127.0.0.1.
     slack_api_url: str = "https://slack.com/api/"
     cors_origins: list[str] = []
+    # Per client, shared by /v1/chat, /v1/chat/stream and /v1/chat/completions ("limits" syntax).
     rate_limit: str = "60/minute"
     max_message_chars: int = Field(default=4000, ge=1)
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)  # larger request bodies get 413
+    log_level: str = "INFO"
+    log_json: bool = True  # one JSON object per line (tutor serve); False: plain text
 
     retrieval: RetrievalSettings = RetrievalSettings()
     chunking: ChunkSettings = ChunkSettings()
@@ -64,6 +68,24 @@ class Settings(BaseSettings):
         if ":" not in value:
             raise ValueError("TUTOR_LLM must look like provider:model, e.g. openai:gpt-4o-mini")
         return value.strip()
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        from limits import parse_many
+
+        try:
+            parse_many(value)
+        except ValueError as exc:
+            raise ValueError("TUTOR_RATE_LIMIT must look like 60/minute or 10/second") from exc
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("TUTOR_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return value.upper()
 
     @field_validator("chroma_url")
     @classmethod

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, insert, text
@@ -48,8 +47,9 @@ def create_schema(engine: Engine) -> None:
         try:
             with engine.begin() as connection:
                 if connection.dialect.name == "postgresql":
-                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                                       {"key": _SCHEMA_LOCK})
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK}
+                    )
                 Base.metadata.create_all(connection)
             return
         except DBAPIError:
@@ -71,15 +71,17 @@ def insert_missing(db: Session, model: type[Base], values: dict[str, Any]) -> No
     worker's row instead; then lock the row (`db.get(..., with_for_update=True)`) to update it.
     """
     dialect = db.get_bind().dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        db.execute(dialect_insert(model).values(**values).on_conflict_do_nothing())
-        return
-    try:  # other databases: a savepoint keeps the caller's transaction when the key exists
-        with db.begin_nested():
-            db.execute(insert(model).values(**values))
-    except IntegrityError:
-        pass
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        db.execute(postgresql.insert(model).values(**values).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        db.execute(sqlite.insert(model).values(**values).on_conflict_do_nothing())
+    else:  # other databases: a savepoint keeps the caller's transaction when the key exists
+        try:
+            with db.begin_nested():
+                db.execute(insert(model).values(**values))
+        except IntegrityError:
+            pass

@@ -9,13 +9,19 @@ from fastapi import APIRouter
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from api.deps import JSON_BODY, SettingsDep, TutorDep
-from api.errors import ERROR_RESPONSES, status_for
+from api.errors import ERROR_RESPONSES, RATE_LIMIT_RESPONSES, status_for
+from api.limits import RATE_LIMITED
 from api.schemas import ChatIn
 from tutor.config import Settings
 from tutor.errors import InvalidInput, TutorError
 from tutor.types import Answer
 
-router = APIRouter(prefix="/v1/chat", tags=["chat"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/v1/chat",
+    tags=["chat"],
+    dependencies=RATE_LIMITED,
+    responses={**ERROR_RESPONSES, **RATE_LIMIT_RESPONSES},
+)
 
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 

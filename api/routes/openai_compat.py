@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sse_starlette import EventSourceResponse
 
 from api.deps import JSON_BODY, SettingsDep, TutorDep
-from api.errors import ERROR_RESPONSES
+from api.errors import ERROR_RESPONSES, RATE_LIMIT_RESPONSES
+from api.limits import RATE_LIMITED
 from api.routes.chat import SSE_HEADERS, check_length
 from tutor.errors import InvalidInput, NotFound, TutorError
 from tutor.types import Answer
@@ -146,8 +147,9 @@ def models() -> ModelList:
 @router.post(
     "/chat/completions",
     response_model=Completion,
-    dependencies=JSON_BODY,
+    dependencies=RATE_LIMITED + JSON_BODY,
     responses={
+        **RATE_LIMIT_RESPONSES,
         200: {
             "content": {"text/event-stream": {}},
             "description": (

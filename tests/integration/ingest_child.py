@@ -19,10 +19,10 @@ import numpy as np
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from ingest.pipeline import ingest  # noqa: E402
-from tutor.config import Settings  # noqa: E402
-from tutor.embeddings import Embedder, MiniLMEmbedder  # noqa: E402
-from tutor.store import ChromaStore  # noqa: E402
+from ingest.pipeline import ingest
+from tutor.config import Settings
+from tutor.embeddings import Embedder, MiniLMEmbedder
+from tutor.store import ChromaStore
 
 
 class SlowEmbedder(Embedder):
@@ -38,9 +38,13 @@ class SlowEmbedder(Embedder):
 
 def main(data_dir: str, pause_s: str, *paths: str) -> None:
     settings = Settings(_env_file=None, data_dir=Path(data_dir))
-    report = ingest([Path(p) for p in paths], settings=settings, store=ChromaStore(settings),
-                    embedder=SlowEmbedder(float(pause_s)),
-                    progress=lambda done, total: print(f"progress {done} {total}", flush=True))
+    report = ingest(
+        [Path(p) for p in paths],
+        settings=settings,
+        store=ChromaStore(settings),
+        embedder=SlowEmbedder(float(pause_s)),
+        progress=lambda done, total: print(f"progress {done} {total}", flush=True),
+    )
     print(f"done {report.collection} {report.chunks}", flush=True)
 
 

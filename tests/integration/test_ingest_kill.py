@@ -1,7 +1,7 @@
 """An ingest killed half-way by SIGKILL: the previous index still serves, complete.
 
 A copy of the session's ingested store gets a changed corpus (the notes plus a revised copy of
-them: a few hundred new chunks to embed). A separate `ingest` process is killed first while it
+half of them: about 90 new chunks to embed). A separate `ingest` process is killed first while it
 embeds, then again just after it finished embedding (while it writes the new collection and its
 artifacts). After each kill a fresh reader finds an index that is whole: the previous one, or,
 if the kill came after the switch, the new one, never anything in between. A last ingest then
@@ -35,8 +35,9 @@ def served(settings: Settings, embedder) -> tuple[str, int, list[str]]:
     store = ChromaStore(settings)
     handle = IndexHandle(store, settings)
     index = handle.current()
-    retriever = HybridRetriever(store=store, index=handle, embedder=embedder,
-                                settings=settings.retrieval)
+    retriever = HybridRetriever(
+        store=store, index=handle, embedder=embedder, settings=settings.retrieval
+    )
     hits = retriever.search("How does S3 versioning protect objects?", index=index)
     assert len(hits) == settings.retrieval.k
     assert all(h.chunk_id in index.by_id for h in hits)
@@ -49,7 +50,11 @@ def run_and_kill(settings: Settings, corpus: Path, tmp_path: Path, *, last: bool
     errors = (tmp_path / "child.err").open("w")
     proc = subprocess.Popen(
         [sys.executable, str(CHILD), str(settings.data_dir), str(PAUSE_S), str(corpus)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True)
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=errors,
+        text=True,
+    )
     seen: list[str] = []
     try:
         assert proc.stdout is not None
@@ -79,7 +84,9 @@ def test_killed_ingest_leaves_the_previous_index_serving(settings, embedder, ing
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(NOTES, corpus / NOTES.name)
-    revised = NOTES.read_text(encoding="utf-8").replace("AWS", "Amazon Web Services")
+    notes = NOTES.read_text(encoding="utf-8")
+    # A revised copy of half the notes: ~90 new chunks, two embedding batches.
+    revised = notes[: len(notes) // 2].replace("AWS", "Amazon Web Services")
     (corpus / "revised-notes.txt").write_text(revised, encoding="utf-8")
     _, new_chunks = chunk_paths([corpus], mine)
     new_name = collection_name(mine.collection_prefix, new_chunks)

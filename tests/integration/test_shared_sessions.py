@@ -43,12 +43,30 @@ def one_item_topic(tutor) -> str:
 def run_workers(tutor, url: str) -> tuple[str, str, list[dict]]:
     session, chat = f"class-{uuid.uuid4().hex[:8]}", f"chat-{uuid.uuid4().hex[:8]}"
     start_at = time.time() + 15  # after both have imported, built a Tutor and loaded the index
-    jobs = [{"data_dir": str(tutor.settings.data_dir), "database_url": url, "session": session,
-             "chat": chat, "topic": one_item_topic(tutor), "rounds": ROUNDS, "slot_s": SLOT_S,
-             "worker": w, "start_at": start_at} for w in range(WORKERS)]
-    procs = [subprocess.Popen([sys.executable, str(WORKER), json.dumps(job)], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for job in jobs]
+    jobs = [
+        {
+            "data_dir": str(tutor.settings.data_dir),
+            "database_url": url,
+            "session": session,
+            "chat": chat,
+            "topic": one_item_topic(tutor),
+            "rounds": ROUNDS,
+            "slot_s": SLOT_S,
+            "worker": w,
+            "start_at": start_at,
+        }
+        for w in range(WORKERS)
+    ]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(WORKER), json.dumps(job)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for job in jobs
+    ]
     reports = []
     for proc in procs:
         out, err = proc.communicate(timeout=240)
@@ -67,33 +85,49 @@ def check_nothing_lost(tutor, url: str) -> None:
     maker = make_sessionmaker(make_engine(url))
     from tutor.quiz import Quizzer
 
-    quizzer = Quizzer(settings=tutor.settings, sessionmaker=maker, embedder=tutor.embedder,
-                      index=tutor.index)
-    attempts = [sum(t.attempts for t in quizzer.progress(f"{session}-{n}").topics)
-                for n in range(ROUNDS)]
+    quizzer = Quizzer(
+        settings=tutor.settings, sessionmaker=maker, embedder=tutor.embedder, index=tutor.index
+    )
+    attempts = [
+        sum(t.attempts for t in quizzer.progress(f"{session}-{n}").topics) for n in range(ROUNDS)
+    ]
     assert attempts == [WORKERS] * ROUNDS
-    correct = sum(t.correct for n in range(ROUNDS)
-                  for t in quizzer.progress(f"{session}-{n}").topics)
+    correct = sum(
+        t.correct for n in range(ROUNDS) for t in quizzer.progress(f"{session}-{n}").topics
+    )
     assert correct == sum(r["correct"] for r in reports)
     with maker() as db:
-        answered = db.scalar(select(func.count()).select_from(QuizRow).where(
-            QuizRow.session_id.like(f"{session}-%"), QuizRow.answered_at.is_not(None)))
-        pairs = db.scalar(select(func.count()).select_from(
-            select(QuizRow.session_id, QuizRow.item_id).distinct()
+        answered = db.scalar(
+            select(func.count())
+            .select_from(QuizRow)
             .where(QuizRow.session_id.like(f"{session}-%"), QuizRow.answered_at.is_not(None))
-            .subquery()))
-        cards = db.scalar(select(func.count()).select_from(ReviewCard)
-                          .where(ReviewCard.session_id.like(f"{session}-%")))
+        )
+        pairs = db.scalar(
+            select(func.count()).select_from(
+                select(QuizRow.session_id, QuizRow.item_id)
+                .distinct()
+                .where(QuizRow.session_id.like(f"{session}-%"), QuizRow.answered_at.is_not(None))
+                .subquery()
+            )
+        )
+        cards = db.scalar(
+            select(func.count())
+            .select_from(ReviewCard)
+            .where(ReviewCard.session_id.like(f"{session}-%"))
+        )
         turns = db.scalars(select(Turn.question).where(Turn.session_id == chat)).all()
-        first_turns = db.scalar(select(func.count()).select_from(Turn)
-                                .where(Turn.session_id.like(f"{chat}-%")))
-        chats = db.scalar(select(func.count()).select_from(ChatSession)
-                          .where(ChatSession.id.like(f"{chat}%")))
+        first_turns = db.scalar(
+            select(func.count()).select_from(Turn).where(Turn.session_id.like(f"{chat}-%"))
+        )
+        chats = db.scalar(
+            select(func.count()).select_from(ChatSession).where(ChatSession.id.like(f"{chat}%"))
+        )
     assert answered == WORKERS * ROUNDS
     assert pairs < WORKERS * ROUNDS  # the workers did grade the same items: the race happened
     assert cards == pairs  # one review card per (session, item), none lost, none doubled
-    assert sorted(turns) == sorted(f"question {w}.{n}" for w in range(WORKERS)
-                                   for n in range(ROUNDS))
+    assert sorted(turns) == sorted(
+        f"question {w}.{n}" for w in range(WORKERS) for n in range(ROUNDS)
+    )
     assert first_turns == WORKERS * ROUNDS
     assert chats == ROUNDS + 1
 
@@ -106,8 +140,10 @@ def test_two_workers_share_sqlite_sessions(tutor, tmp_path):
 def postgres_url() -> Iterator[str]:
     """An empty schema of the test database, so the workers also race to create the tables."""
     if not POSTGRES_URL:
-        pytest.skip("TUTOR_TEST_POSTGRES_URL is not set: no PostgreSQL to test against "
-                    "(.ci/run starts one on loopback and sets it)")
+        pytest.skip(
+            "TUTOR_TEST_POSTGRES_URL is not set: no PostgreSQL to test against "
+            "(.ci/run starts one on loopback and sets it)"
+        )
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL)
     with admin.begin() as connection:

@@ -90,11 +90,15 @@ def test_no_chunk_runs_across_a_change_of_subject(document, chunks, heading):
     assert not across, f"{heading!r} is inside a chunk that starts earlier: {across}"
 
 
-def test_every_chunk_is_labelled_with_a_section_it_lies_in(document, chunks):
+def test_every_chunk_is_labelled_with_the_sections_it_holds(document, chunks):
     sections = sections_of(document.text, markdown=False)
     for c in chunks:
-        # The label is that of the first section in the chunk's run: it starts at or before it.
-        assert any(s.label == c.section and s.start <= c.start for s in sections), c.section
+        inside = [s for s in sections if s.start < c.end and s.end > c.start]
+        topic, _, headings = c.section.partition(" > ")
+        assert {s.path[0] for s in inside} == {topic}, c.section
+        # A merged chunk names every heading it holds ("EBS > A · B"), a split one its section.
+        for heading in filter(None, headings.split(" · ")):
+            assert any(s.path[-1] == heading for s in inside), (heading, c.section)
 
 
 def test_chunks_keep_to_the_size_limit(chunks):

@@ -14,8 +14,29 @@ from ingest.chunker import chunk_document
 from ingest.loaders import Document
 from tutor.config import ChunkSettings
 
-WORDS = ["S3", "EC2", "Lambda", "DynamoDB", "bucket", "versioning", "the", "is", "a", "Amazon",
-         "région", "数据", "naïve", "—", "–", "Ω", "🙂", "x" * 40, "IAM", "Policies", "KMS"]
+WORDS = [
+    "S3",
+    "EC2",
+    "Lambda",
+    "DynamoDB",
+    "bucket",
+    "versioning",
+    "the",
+    "is",
+    "a",
+    "Amazon",
+    "région",
+    "数据",
+    "naïve",
+    "—",
+    "–",
+    "Ω",
+    "🙂",
+    "x" * 40,
+    "IAM",
+    "Policies",
+    "KMS",
+]
 word = st.sampled_from(WORDS) | st.text(min_size=1, max_size=12)
 phrase = st.lists(word, min_size=1, max_size=14).map(" ".join)
 
@@ -52,17 +73,23 @@ def check_covered(text: str, markdown: bool, config: ChunkSettings) -> None:
         assert len(c.text) <= max(config.max_chars, config.target_chars), len(c.text)
         covered[c.start : c.end] = b"\x01" * (c.end - c.start)
     lost = [i for i, ch in enumerate(text) if not ch.isspace() and not covered[i]]
-    assert not lost, f"{len(lost)} characters in no chunk, first at {lost[0]}: {text[lost[0]:lost[0] + 40]!r}"
+    assert not lost, (
+        f"{len(lost)} characters in no chunk, first at {lost[0]}: {text[lost[0] : lost[0] + 40]!r}"
+    )
     assert len({c.id for c in chunks}) == len(chunks)  # ids are unique within a document
 
 
-@settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(text=notes, markdown=st.booleans(), config=chunk_settings)
 def test_chunks_cover_any_text(text: str, markdown: bool, config: ChunkSettings) -> None:
     check_covered(text, markdown, config)
 
 
-@settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(text=st.lists(line, min_size=20, max_size=120).map("\n".join), markdown=st.booleans())
 @example(text="", markdown=False)
 @example(text="\n\n  \n", markdown=True)
