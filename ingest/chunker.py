@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterator
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -49,15 +50,38 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def chunk_document(document: Document, settings: ChunkSettings) -> list[Chunk]:
+def _split(text: str, start: int, end: int, settings: ChunkSettings) -> list[tuple[int, int]]:
+    """Spans of a long section: LangChain's recursive split, placed exactly, then overlapped.
+
+    The splitter runs without overlap so its pieces follow one another and each can be found
+    after the previous one (searching with overlap misplaces pieces of repetitive text); each
+    later span then reaches back up to overlap_chars, to a word boundary.
+    """
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=settings.target_chars,
-        chunk_overlap=settings.overlap_chars,
-        add_start_index=True,
+        chunk_overlap=0,
         separators=["\n\n", "\n", ". ", " ", ""],
     )
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for piece in splitter.split_text(text[start:end]):
+        at = text.index(piece, cursor, end)
+        cursor = at + len(piece)
+        begin = at
+        if spans and settings.overlap_chars:
+            longest = max(settings.max_chars, settings.target_chars)
+            back = max(spans[-1][0] + 1, at - settings.overlap_chars, cursor - longest)
+            space = next((i for i in range(back, at) if text[i].isspace()), None)
+            if space is not None:
+                begin, _ = _trimmed(text, space, at)
+        spans.append((begin, cursor))
+    return spans
+
+
+def chunk_document(document: Document, settings: ChunkSettings) -> list[Chunk]:
     text = document.text
     chunks: list[Chunk] = []
+    seen: Counter[tuple[str, str]] = Counter()
     sections = sections_of(text, markdown=document.markdown)
     for label, start, end in _merged(sections, settings.target_chars):
         start, end = _trimmed(text, start, end)
@@ -65,17 +89,14 @@ def chunk_document(document: Document, settings: ChunkSettings) -> list[Chunk]:
             continue
         spans = [(start, end)]
         if end - start > settings.max_chars:
-            pieces = splitter.create_documents([text[start:end]])
-            spans = [
-                (start + p.metadata["start_index"], start + p.metadata["start_index"] + len(p.page_content))
-                for p in pieces
-            ]
+            spans = _split(text, start, end, settings)
         for span_start, span_end in spans:
             body = text[span_start:span_end]
-            seen = sum(1 for c in chunks if c.text == body and c.section == label)
+            repeat = seen[(label, body)]  # identical text twice in one section keeps two ids
+            seen[(label, body)] += 1
             chunks.append(
                 Chunk(
-                    id=chunk_id(document.source, f"{label}#{seen}", body),
+                    id=chunk_id(document.source, f"{label}#{repeat}", body),
                     text=body,
                     section=label,
                     source=document.source,

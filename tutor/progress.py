@@ -17,7 +17,7 @@ from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, String, Table, T
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from tutor.db import Base
+from tutor.db import Base, insert_missing
 from tutor.types import DueItem, Progress, TopicProgress
 
 # Mastery: a recency-weighted mean of scores, scaled by how much evidence there is.
@@ -85,15 +85,20 @@ def rating_for(correct: bool, score: float, hints: int) -> Rating:
 
 
 def review(db: Session, row: QuizRow, rating: Rating, now: datetime) -> ReviewCard:
-    """Schedule the item's next review from this attempt (creates the card on first sight)."""
-    stored = db.get(ReviewCard, (row.session_id, row.item_id))
-    card = Card.from_dict(cast(Any, stored.card)) if stored else Card()
-    card, _ = SCHEDULER.review_card(card, rating, review_datetime=utc(now))
-    if stored is None:
-        stored = ReviewCard(session_id=row.session_id, item_id=row.item_id, topic=row.topic,
-                            last_quiz_id=row.id, question=row.question, card={},
-                            due=naive(card.due))
-        db.add(stored)
+    """Schedule the item's next review from this attempt (creates the card on first sight).
+
+    Another worker may grade the same item for the same session at once: create the card with
+    insert-if-missing, then lock it, so neither a new card nor an update of one is lost.
+    """
+    insert_missing(db, ReviewCard, {
+        "session_id": row.session_id, "item_id": row.item_id, "topic": row.topic,
+        "last_quiz_id": row.id, "question": row.question, "card": Card().to_dict(),
+        "due": naive(now)})
+    stored = db.get(ReviewCard, (row.session_id, row.item_id), with_for_update=True,
+                    populate_existing=True)
+    assert stored is not None  # inserted above or by the worker that won the race
+    card, _ = SCHEDULER.review_card(Card.from_dict(cast(Any, stored.card)), rating,
+                                    review_datetime=utc(now))
     stored.card = dict(card.to_dict())
     stored.due = naive(card.due)
     stored.last_quiz_id = row.id

@@ -10,10 +10,10 @@ import json
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, select
+from sqlalchemy import ForeignKey, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
-from tutor.db import Base
+from tutor.db import Base, insert_missing
 from tutor.types import Answer
 
 MAX_SESSION_ID = 200
@@ -67,11 +67,10 @@ class SessionStore:
 
     def record(self, session_id: str, question: str, standalone: str, answer: Answer) -> None:
         with self.maker.begin() as db:
-            session = db.get(ChatSession, session_id)
-            if session is None:
-                db.add(ChatSession(id=session_id))
-            else:
-                session.updated_at = _now()
+            # Two workers may start the same session at once: insert-if-missing, never read-then-add.
+            insert_missing(db, ChatSession, {"id": session_id})
+            db.execute(update(ChatSession).where(ChatSession.id == session_id)
+                       .values(updated_at=_now()))
             db.add(Turn(
                 session_id=session_id, question=question, standalone=standalone,
                 answer=answer.text, grounded=answer.grounded, provider=answer.provider,

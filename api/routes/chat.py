@@ -6,6 +6,7 @@ import json
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from api.deps import JSON_BODY, SettingsDep, TutorDep
@@ -58,10 +59,20 @@ def chat(body: ChatIn, tutor: TutorDep, settings: SettingsDep) -> Answer:
 async def chat_stream(body: ChatIn, tutor: TutorDep, settings: SettingsDep) -> EventSourceResponse:
     """Stream an answer as server-sent events."""
     check_length(body.message, settings)
+    if body.choices:  # multiple choice is answered whole: one `answer` event
+        answer = await run_in_threadpool(
+            tutor.ask, body.message, session_id=body.session_id, choices=body.choices
+        )
+        return EventSourceResponse(_events(answer, _none()), headers=SSE_HEADERS, ping=15)
     parts = tutor.stream(body.message, session_id=body.session_id)
     # Pull the first part before answering 200, so an empty index or bad input is a real 4xx/5xx.
     first = await anext(parts)
     return EventSourceResponse(_events(first, parts), headers=SSE_HEADERS, ping=15)
+
+
+async def _none() -> AsyncIterator[str | Answer]:
+    return
+    yield  # an empty async generator
 
 
 def _event(part: str | Answer) -> ServerSentEvent:

@@ -53,3 +53,17 @@ def test_stream_bad_input_is_a_4xx_not_a_stream(client):
     r = client.post("/v1/chat/stream", json={"message": " "})
     assert r.status_code == 422
     assert "message" in r.json()["detail"]
+
+
+def test_stream_answers_multiple_choice_in_one_answer_event(client, parse_sse):
+    r = client.post(
+        "/v1/chat/stream",
+        json={"message": "Which port does RDP use?", "choices": ["22", "3389", "443", "21"]},
+    )
+    assert r.status_code == 200
+    events = parse_sse(r.text)
+    assert [e["event"] for e in events] == ["answer"]
+    import json
+
+    answer = json.loads(events[0]["data"])
+    assert answer["choice_index"] in (None, 0, 1, 2, 3) and answer["session_id"]
