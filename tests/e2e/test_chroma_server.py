@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from ingest.pipeline import ingest
-from tests.conftest import NOTES, make_settings
+from support import NOTES, make_settings
 from tutor.service import build_tutor
 from tutor.store import ChromaStore
 

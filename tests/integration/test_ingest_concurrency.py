@@ -12,7 +12,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import NOTES, make_settings
+from support import NOTES, make_settings
 
 from ingest.pipeline import ingest
 from tutor.service import build_tutor

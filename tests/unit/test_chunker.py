@@ -9,7 +9,7 @@ import pytest
 from ingest.chunker import chunk_document, chunk_id
 from ingest.loaders import Document
 from ingest.structure import sections_of
-from tests.conftest import NOTES
+from support import NOTES
 from tutor.config import ChunkSettings
 from tutor.types import Chunk
 

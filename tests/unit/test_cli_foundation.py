@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from tests.conftest import NOTES
+from support import NOTES
 from tutor.config import get_settings
 
 

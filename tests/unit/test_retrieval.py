@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.pipeline import ingest
-from tests.conftest import NOTES, make_settings
+from support import NOTES, make_settings
 from tutor.errors import InvalidInput, NotReady
 from tutor.lexical import LexicalIndex, tokenize
 from tutor.retrieve import rrf

@@ -7,7 +7,7 @@ import socket
 import numpy as np
 import pytest
 
-from tests.conftest import make_settings
+from support import make_settings
 from tutor.errors import StoreUnavailable
 from tutor.store import ChromaStore
 from tutor.types import Chunk

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from ingest.structure import Section, markdown_sections, plain_sections, sections_of
-from tests.conftest import NOTES
+from support import NOTES
 
 VERSIONING_SENTENCE = "Versioning is a setting enabled at the bucket level."
 
