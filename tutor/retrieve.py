@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from tutor.config import RetrievalSettings
 from tutor.embeddings import Embedder
 from tutor.errors import InvalidInput
@@ -33,14 +35,18 @@ class HybridRetriever:
         self.embedder = embedder
         self.settings = settings
 
-    def search(self, query: str, k: int | None = None, *, index: Index | None = None) -> list[Passage]:
+    def search(self, query: str, k: int | None = None, *, index: Index | None = None,
+               vector: np.ndarray | None = None) -> list[Passage]:
+        """`vector`: the query's embedding when the caller already has it (saves an encode)."""
         query = query.strip()
         if not query:
             raise InvalidInput("The query is empty: type a question or some keywords.")
         k = k or self.settings.k
         index = index or self.index.current()
         n = max(self.settings.candidates, k)
-        dense = self.store.query(index.name, self.embedder.embed_query(query), n)
+        if vector is None:
+            vector = self.embedder.embed_query(query)
+        dense = self.store.query(index.name, vector, n)
         lexical = index.lexical.search(query, n)
         fused = rrf(
             [

@@ -99,7 +99,6 @@ def test_no_cors_headers_when_no_origins_are_set(client):
 
 def test_a_bad_rate_limit_setting_fails_fast(tmp_path):
     from pydantic import ValidationError
-
     from support import make_settings
 
     with pytest.raises(ValidationError, match="TUTOR_RATE_LIMIT"):

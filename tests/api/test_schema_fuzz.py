@@ -17,11 +17,10 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-
 from schemathesis.specs.openapi.checks import positive_data_acceptance
+from support import make_settings
 
 from api.app import create_app
-from support import make_settings
 
 EXAMPLES = 20  # per operation; keeps the whole run near a minute on a busy 2-core machine
 
