@@ -35,13 +35,16 @@ eval: $(STAMP)
 	$(BIN)/tutor eval --dataset evals/data/heldout.jsonl --out evals/results/latest
 
 # CI gate: the frozen held-out set, offline, with floors just under evals/results/baseline/.
+# The held-out eval, offline, gated just under evals/results/baseline: a regression fails CI.
 eval-gate: $(STAMP)
 	$(BIN)/tutor ingest
 	TUTOR_LLM=offline $(BIN)/tutor eval --dataset evals/data/heldout.jsonl --out evals/results/latest \
-	  --fail-under retrieval.hit_at_k=0.93 --fail-under retrieval.mrr=0.93 \
-	  --fail-under retrieval.hit_at_chars.1000=0.92 --fail-under retrieval.hit_at_chars.2000=0.93 \
-	  --fail-under answer.key_fact_recall=0.28 --fail-under mcq.accuracy=0.60 \
-	  --fail-under refusal.recall=0.95
+	  --compare evals/results/baseline/report.json \
+	  --fail-under retrieval.hit_at_k=0.95 --fail-under retrieval.mrr=0.94 \
+	  --fail-under retrieval.hit_at_chars.1000=0.93 --fail-under retrieval.hit_at_chars.2000=0.95 \
+	  --fail-under answer.key_fact_accuracy=0.58 --fail-under answer.key_fact_recall=0.76 \
+	  --fail-under mcq.accuracy=0.36 --fail-under refusal.recall=0.6 \
+	  --fail-under refusal.precision=0.95
 
 clean:
 	rm -rf .data $(VENV)
