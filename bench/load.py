@@ -107,6 +107,7 @@ def main() -> None:
     ]
     data_dir = tempfile.mkdtemp(prefix="bench-load-")
     env = {"TUTOR_DATA_DIR": data_dir, "TUTOR_RATE_LIMIT": "1000000/minute",
+           "TUTOR_LOG_LEVEL": "WARNING",
            "ANONYMIZED_TELEMETRY": "False", "HF_HUB_OFFLINE": "1"}
     subprocess.run([str(Path(PYTHON).parent / "tutor"), "ingest"], cwd=ROOT,
                    env={**os.environ, **env}, check=True)

@@ -16,14 +16,11 @@ _BULLET = re.compile(r"^\s*(?:[•\-–*]|\d+[.)])\s")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _TOKEN = re.compile(r"[A-Za-z0-9][\w\-]*")
 _FILLER = frozenset(
-    """aws amazon how to what are is the a an of for and or use uses case cases type types overview
-    difference between advantages disadvantages advanced using improving signing feature features
-    with in on vs from your own creating create choose does do work there several new important
-    notes summary other options option comparison""".split()
+    ["aws", "amazon", "how", "to", "what", "are", "is", "the", "a", "an", "of", "for", "and", "or", "use", "uses", "case", "cases", "type", "types", "overview", "difference", "between", "advantages", "disadvantages", "advanced", "using", "improving", "signing", "feature", "features", "with", "in", "on", "vs", "from", "your", "own", "creating", "create", "choose", "does", "do", "work", "there", "several", "new", "important", "notes", "summary", "other", "options", "option", "comparison"]
 )
 # Acronyms that name a concept, not a service: never a topic on their own.
 _GENERIC = frozenset(
-    "DB URL API AZ AZs IP ID HTTP HTTPS SQL OS SSD HDD VS TCP UDP".split()
+    ["DB", "URL", "API", "AZ", "AZs", "IP", "ID", "HTTP", "HTTPS", "SQL", "OS", "SSD", "HDD", "VS", "TCP", "UDP"]
 )
 MAX_HEADING_CHARS = 70
 

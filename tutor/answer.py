@@ -107,7 +107,7 @@ def passage_units(passage: Passage, embedder: Embedder,
 
 
 def score_units(question: str, passages: Sequence[Passage], embedder: Embedder,
-                stats: NoteStats) -> list[Scored]:
+                stats: NoteStats, *, query_vector: np.ndarray | None = None) -> list[Scored]:
     terms = question_terms(question)
     weights = {t: stats.idf(t) for t in terms}
     total = sum(weights.values()) or 1.0
@@ -121,7 +121,9 @@ def score_units(question: str, passages: Sequence[Passage], embedder: Embedder,
         unit_vectors.append(vectors)
     if not units:
         return []
-    cosines = np.concatenate(unit_vectors) @ embedder.embed_query(question)
+    if query_vector is None:
+        query_vector = embedder.embed_query(question)
+    cosines = np.concatenate(unit_vectors) @ query_vector
     scored = []
     for (unit, n, section_terms), cosine in zip(units, cosines):
         unit_terms = set(tokenize(unit.render(True)))

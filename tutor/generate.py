@@ -21,9 +21,14 @@ _MARKER = re.compile(r"\[(\d+)\]")
 _LETTER = re.compile(r"^\W*(?:answer\s*[:\-]?\s*)?\(?([A-Z])\b[\).:]?", re.IGNORECASE)
 
 
+_DELIMITER = re.compile(r"</?\s*passages\s*>", re.IGNORECASE)
+
+
 def number_passages(passages: Sequence[Passage]) -> str:
+    """Numbered passages; a note cannot close the <passages> block it is quoted in."""
     return "\n\n".join(
-        f"[{n}] ({p.section})\n{p.text.strip()}" for n, p in enumerate(passages, 1)
+        f"[{n}] ({_DELIMITER.sub('', p.section)})\n{_DELIMITER.sub('', p.text.strip())}"
+        for n, p in enumerate(passages, 1)
     )
 
 

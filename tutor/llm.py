@@ -26,7 +26,7 @@ def _provider_kwargs(provider: str, settings: Settings) -> dict[str, Any]:
     tokens = settings.llm_max_tokens
     kwargs: dict[str, Any]
     if provider == "openai":
-        kwargs = {"timeout": timeout, "max_retries": 1}
+        kwargs = {"timeout": timeout, "max_retries": 0}
         if settings.llm_base_url:
             # An OpenAI-compatible server (vLLM, llama.cpp, LM Studio) needs some key, often any.
             kwargs.update(base_url=settings.llm_base_url, api_key=key or "not-needed")
@@ -42,7 +42,7 @@ def _provider_kwargs(provider: str, settings: Settings) -> dict[str, Any]:
         if settings.llm_base_url:
             kwargs["base_url"] = settings.llm_base_url
         return kwargs
-    kwargs = {"timeout": timeout, "max_tokens": tokens, "max_retries": 1}
+    kwargs = {"timeout": timeout, "max_tokens": tokens, "max_retries": 0}
     if key:
         kwargs["api_key"] = key
     if settings.llm_base_url:

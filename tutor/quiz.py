@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
+import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -82,7 +83,7 @@ class Quizzer:
             generated = generate(self.llm, item, kind, index)
             if generated is not None:
                 item, provider = generated, self.provider
-        row = QuizRow(id=f"z{random.getrandbits(64):016x}", session_id=session_id,
+        row = QuizRow(id=f"z{secrets.randbits(64):016x}", session_id=session_id,
                       item_id=item.id, kind=kind, topic=item.topic, section=item.section,
                       question=item.question, item=item.model_dump(), review=review_due, hints=0,
                       created_at=now.replace(tzinfo=None))

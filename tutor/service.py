@@ -176,9 +176,11 @@ class Tutor:
             except Exception as exc:  # noqa: BLE001  keep the offline resolution
                 log.warning("LLM %s failed to condense a follow-up: %r", self.provider, exc)
         index = self.index.current()
-        passages = self.retriever.search(standalone, index=index)
+        vector = self.embedder.embed_query(standalone)  # once: retrieval and answer scoring share it
+        passages = self.retriever.search(standalone, index=index, vector=vector)
         stats = offline.note_stats(index)
-        scored = offline.score_units(standalone, passages, self.embedder, stats)
+        scored = offline.score_units(standalone, passages, self.embedder, stats,
+                                     query_vector=vector)
         return Prepared(question, standalone, session_id or new_session_id(), passages, scored,
                         stats, index)
 
