@@ -5,6 +5,7 @@ uvicorn --factory api.app:app_from_env      # settings from the environment (TUT
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -36,14 +37,19 @@ DESCRIPTION = (
 )
 
 
-def create_app(settings: Settings, tutor: Tutor | None = None) -> FastAPI:
-    """The app. Pass `tutor` to reuse one already built (tests); the app then leaves it open."""
+def create_app(settings: Settings, tutor: Tutor | None = None, *, warm: bool = False) -> FastAPI:
+    """The app. Pass `tutor` to reuse one already built (tests); the app then leaves it open.
+
+    `warm`: prepare every chunk's answer units before serving, so no request pays for it.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = tutor is None
         app.state.tutor = build_tutor(settings) if owned else tutor
         app.state.jobs = IngestJobs()
+        if warm:
+            await asyncio.to_thread(app.state.tutor.warm)
         try:
             yield
         finally:
@@ -83,7 +89,7 @@ def app_from_env() -> FastAPI:
     settings = get_settings()
     configure_logging(settings)
     _one_torch_thread_per_request()
-    return create_app(settings)
+    return create_app(settings, warm=True)
 
 
 def _one_torch_thread_per_request() -> None:

@@ -109,3 +109,16 @@ def test_bad_input_on_the_stream_too(tutor):
 
     with pytest.raises(InvalidInput):
         asyncio.run(run())
+
+
+def test_warm_prepares_every_chunk_once(tutor):
+    from tutor import answer as offline
+
+    index = tutor.current_index()
+    assert tutor.warm() == len(index.chunks)
+    stats = offline.note_stats(index)
+    assert set(stats.units) >= {c.id for c in index.chunks}
+    # Answering afterwards reuses the prepared units: the cache does not grow.
+    before = len(stats.units)
+    tutor.ask("How long is an RDS IAM auth token valid?")
+    assert len(stats.units) == before
