@@ -48,6 +48,16 @@ _GENERIC = frozenset(tokenize(
 )) | {"vs"}
 
 
+@dataclass(frozen=True)
+class PreparedUnits:
+    """A chunk's answer units with their vectors and terms, computed once per index."""
+
+    units: list[Unit]
+    vectors: np.ndarray
+    terms: list[frozenset[str]]
+    section_terms: frozenset[str]
+
+
 @dataclass
 class NoteStats:
     """Document frequencies over the chunks of one index, and the terms the notes really use."""
@@ -58,7 +68,7 @@ class NoteStats:
     idf_max: float = field(init=False)
     # chunk id -> its units and their vectors: a chunk is split and embedded once per index,
     # not once per question (the hot path of every answer).
-    units: dict[str, tuple[list[Unit], np.ndarray]] = field(default_factory=dict, repr=False)
+    units: dict[str, PreparedUnits] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.idf_max = math.log(1 + self.n_docs)
@@ -96,13 +106,18 @@ class Scored:
 
 
 def passage_units(passage: Passage, embedder: Embedder,
-                  stats: NoteStats) -> tuple[list[Unit], np.ndarray]:
+                  stats: NoteStats) -> PreparedUnits:
     cached = stats.units.get(passage.chunk_id)
     if cached is None:
         heading = passage.section.split(" > ")[-1]
         found = split_units(passage.text, heading, stats.known)
-        vectors = embedder.embed_batch([u.render(True) for u in found])
-        cached = stats.units[passage.chunk_id] = (found, vectors)
+        rendered = [u.render(True) for u in found]
+        cached = stats.units[passage.chunk_id] = PreparedUnits(
+            units=found,
+            vectors=embedder.embed_batch(rendered),
+            terms=[frozenset(tokenize(r)) for r in rendered],
+            section_terms=frozenset(tokenize(passage.section)),
+        )
     return cached
 
 
@@ -112,21 +127,20 @@ def score_units(question: str, passages: Sequence[Passage], embedder: Embedder,
     weights = {t: stats.idf(t) for t in terms}
     total = sum(weights.values()) or 1.0
     numeric = bool(_NUMERIC_Q.search(question))
-    units: list[tuple[Unit, int, set[str]]] = []
+    units: list[tuple[Unit, int, frozenset[str], frozenset[str]]] = []
     unit_vectors = []
     for n, passage in enumerate(passages, 1):
-        section_terms = set(tokenize(passage.section))
-        found, vectors = passage_units(passage, embedder, stats)
-        units.extend((unit, n, section_terms) for unit in found)
-        unit_vectors.append(vectors)
+        prepared = passage_units(passage, embedder, stats)
+        units.extend((unit, n, terms, prepared.section_terms)
+                     for unit, terms in zip(prepared.units, prepared.terms))
+        unit_vectors.append(prepared.vectors)
     if not units:
         return []
     if query_vector is None:
         query_vector = embedder.embed_query(question)
     cosines = np.concatenate(unit_vectors) @ query_vector
     scored = []
-    for (unit, n, section_terms), cosine in zip(units, cosines):
-        unit_terms = set(tokenize(unit.render(True)))
+    for (unit, n, unit_terms, section_terms), cosine in zip(units, cosines):
         lexical = sum(w for t, w in weights.items() if t in unit_terms) / total
         covered = sum(w for t, w in weights.items() if t in unit_terms | section_terms) / total
         section = sum(w for t, w in weights.items() if t in section_terms) / total
