@@ -71,9 +71,14 @@ def _split(text: str, start: int, end: int, settings: ChunkSettings) -> list[tup
         if spans and settings.overlap_chars:
             longest = max(settings.max_chars, settings.target_chars)
             back = max(spans[-1][0] + 1, at - settings.overlap_chars, cursor - longest)
-            space = next((i for i in range(back, at) if text[i].isspace()), None)
-            if space is not None:
-                begin, _ = _trimmed(text, space, at)
+            # Reach back to a line, else a sentence, else a word: a chunk (and an answer quoting
+            # it) should not open mid-sentence.
+            window = text[back:at]
+            cut = next((window.find(mark) for mark in ("\n", ". ") if mark in window), -1)
+            if cut < 0:
+                cut = next((i for i, ch in enumerate(window) if ch.isspace()), -1)
+            if cut >= 0:
+                begin, _ = _trimmed(text, back + cut + 1, at)
         spans.append((begin, cursor))
     return spans
 
