@@ -23,10 +23,13 @@ def register(app: typer.Typer) -> None:
     @app.command("ask")
     def ask_command(
         question: Annotated[str, typer.Argument(help="What to ask about the notes.")],
-        choice: Annotated[list[str] | None, typer.Option(
-            "--choice", "-c", help="A multiple-choice option (repeat for each).")] = None,
-        session: Annotated[str | None, typer.Option(
-            "--session", help="Continue this session id.")] = None,
+        choice: Annotated[
+            list[str] | None,
+            typer.Option("--choice", "-c", help="A multiple-choice option (repeat for each)."),
+        ] = None,
+        session: Annotated[
+            str | None, typer.Option("--session", help="Continue this session id.")
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON.")] = False,
     ) -> None:
         """Answer one question from the notes, with citations."""
@@ -47,8 +50,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command("chat")
     def chat_command(
-        session: Annotated[str | None, typer.Option(
-            "--session", help="Continue this session id.")] = None,
+        session: Annotated[
+            str | None, typer.Option("--session", help="Continue this session id.")
+        ] = None,
     ) -> None:
         """Talk with the tutor in the terminal; follow-up questions use the conversation so far."""
         from tutor.service import build_tutor

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tutor.errors import TutorError
 
@@ -18,6 +19,18 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+def progress_bar(label: str) -> Progress:
+    """The one progress bar style of the CLI: label, bar, done/total, elapsed; gone when done."""
+    return Progress(
+        TextColumn(f"[bold]{label}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

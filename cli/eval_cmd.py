@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cli.common import console, err_console, fail, load_settings, user_errors
+from cli.common import console, err_console, fail, load_settings, progress_bar, user_errors
 
 
 def metrics_table(report: dict[str, Any], old: dict[str, Any] | None) -> Table:
@@ -64,14 +63,7 @@ def run_eval_command(
 
         target = LocalTarget(build_tutor(load_settings()))
     try:
-        with Progress(
-            TextColumn("[bold]Evaluating"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
+        with progress_bar("Evaluating") as bar:
             task = bar.add_task("eval", total=None)
             report = evaluate(
                 loaded,

@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from cli.common import console, load_settings, user_errors
+from cli.common import console, load_settings, progress_bar, user_errors
 
 
 def run_ingest(paths: list[Path], *, reset: bool = False, settings=None, embedder=None):
@@ -18,14 +17,7 @@ def run_ingest(paths: list[Path], *, reset: bool = False, settings=None, embedde
 
     settings = settings or load_settings()
     paths = paths or [settings.corpus_dir]
-    with Progress(
-        TextColumn("[bold]Embedding notes"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
+    with progress_bar("Embedding notes") as bar:
         task = bar.add_task("embed", total=None)
 
         def progress(done: int, total: int) -> None:

@@ -50,8 +50,16 @@ def show_progress(out: Console, progress: Progress) -> None:
         out.print(f"Weakest: {', '.join(progress.weakest)}", highlight=False)
 
 
-def quiz_loop(tutor: Quizzes, *, session_id: str, topic: str | None, kind: str,
-              ask: Callable[[str], str], out: Console, count: int | None = None) -> int:
+def quiz_loop(
+    tutor: Quizzes,
+    *,
+    session_id: str,
+    topic: str | None,
+    kind: str,
+    ask: Callable[[str], str],
+    out: Console,
+    count: int | None = None,
+) -> int:
     """Ask until the user quits (or `count` questions); returns how many were answered right."""
     right = asked = 0
     while count is None or asked < count:
@@ -77,8 +85,11 @@ def quiz_loop(tutor: Quizzes, *, session_id: str, topic: str | None, kind: str,
                 continue
             right += grade.correct
             colour = "green" if grade.correct else "red"
-            out.print(f"[bold {colour}]{'Correct' if grade.correct else 'Incorrect'}[/] "
-                      f"({grade.score:.0%}) {grade.feedback}", highlight=False)
+            out.print(
+                f"[bold {colour}]{'Correct' if grade.correct else 'Incorrect'}[/] "
+                f"({grade.score:.0%}) {grade.feedback}",
+                highlight=False,
+            )
             break
     show_progress(out, tutor.progress(session_id))
     return right
@@ -89,8 +100,9 @@ def register(app: typer.Typer) -> None:
     def quiz_command(
         topic: str = typer.Option(None, "--topic", "-t", help="Only this topic, e.g. S3."),
         open_answer: bool = typer.Option(False, "--open", help="Type answers (no choices)."),
-        session: str = typer.Option(None, "--session", help="Progress is kept per session "
-                                    "(default: your user name)."),
+        session: str = typer.Option(
+            None, "--session", help="Progress is kept per session (default: your user name)."
+        ),
         count: int = typer.Option(None, "--count", "-n", min=1, help="Stop after N questions."),
     ) -> None:
         """Practise with exam-style questions from the notes; missed ones come back for review."""
@@ -100,10 +112,15 @@ def register(app: typer.Typer) -> None:
         with user_errors():
             tutor = build_tutor(load_settings())
             try:
-                quiz_loop(tutor, session_id=session_id, topic=topic,
-                          kind="open" if open_answer else "mcq",
-                          ask=lambda prompt: console.input(f"[bold]{prompt}[/] > "),
-                          out=console, count=count)
+                quiz_loop(
+                    tutor,
+                    session_id=session_id,
+                    topic=topic,
+                    kind="open" if open_answer else "mcq",
+                    ask=lambda prompt: console.input(f"[bold]{prompt}[/] > "),
+                    out=console,
+                    count=count,
+                )
             except EOFError:
                 pass  # input closed (Ctrl-D): progress so far is already saved
             finally:

@@ -16,8 +16,10 @@ def check_socket_settings(settings) -> str:
 
     app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else ""
     if not app_token.strip():
-        raise ConfigError("Set TUTOR_SLACK_APP_TOKEN (an xapp- app-level token with the "
-                          "connections:write scope) to use Socket Mode.")
+        raise ConfigError(
+            "Set TUTOR_SLACK_APP_TOKEN (an xapp- app-level token with the "
+            "connections:write scope) to use Socket Mode."
+        )
     if not settings.slack_bot_token or not settings.slack_bot_token.get_secret_value().strip():
         raise ConfigError("Set TUTOR_SLACK_BOT_TOKEN (the xoxb- bot token) to run the Slack bot.")
     return app_token.strip()
@@ -40,8 +42,10 @@ async def run_socket_mode(settings, tutor) -> None:
         try:
             opened = await app.client.apps_connections_open(app_token=app_token)
         except SlackApiError as exc:
-            raise ConfigError(f"Slack refused the Socket Mode connection: "
-                              f"{exc.response.get('error')}; check TUTOR_SLACK_APP_TOKEN.") from exc
+            raise ConfigError(
+                f"Slack refused the Socket Mode connection: "
+                f"{exc.response.get('error')}; check TUTOR_SLACK_APP_TOKEN."
+            ) from exc
         except (ClientError, OSError) as exc:
             raise ConfigError(f"Cannot reach Slack at {settings.slack_api_url}: {exc}") from exc
         handler.client.wss_uri = opened["url"]
@@ -58,9 +62,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run the Slack bot over Socket Mode (over HTTP it is part of `tutor serve`)."""
         if not socket:
-            raise fail("over HTTP the bot is part of the API: set TUTOR_SLACK_SIGNING_SECRET and "
-                       "TUTOR_SLACK_BOT_TOKEN, run `tutor serve` and point Slack at "
-                       "https://<host>/slack/events; or run `tutor slack --socket`.")
+            raise fail(
+                "over HTTP the bot is part of the API: set TUTOR_SLACK_SIGNING_SECRET and "
+                "TUTOR_SLACK_BOT_TOKEN, run `tutor serve` and point Slack at "
+                "https://<host>/slack/events; or run `tutor slack --socket`."
+            )
         from tutor.service import build_tutor
 
         with user_errors():
