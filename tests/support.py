@@ -13,3 +13,23 @@ def make_settings(data_dir: Path, **overrides):
     from tutor.config import Settings
 
     return Settings(_env_file=None, data_dir=data_dir, corpus_dir=CORPUS, **overrides)
+
+
+def wait_until_serving(proc, url: str, *, timeout_s: float, what: str) -> None:
+    """Poll `url` until it answers 200; fail clearly if `proc` exits or time runs out."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not answer {url} within {timeout_s:.0f} s")
+        time.sleep(0.2)

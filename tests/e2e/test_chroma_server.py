@@ -6,15 +6,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+from support import NOTES, make_settings, wait_until_serving
 
 from ingest.pipeline import ingest
-from support import NOTES, make_settings
 from tutor.service import build_tutor
 from tutor.store import ChromaStore
 
@@ -48,20 +46,8 @@ def chroma_url(tmp_path_factory) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None:
-                pytest.fail(
-                    f"chroma run exited with {server.returncode}: see {path / 'server.log'}"
-                )
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("chroma run did not answer /api/v2/heartbeat within 60s")
-            time.sleep(0.2)
+        wait_until_serving(server, f"{url}/api/v2/heartbeat", timeout_s=60,
+                           what=f"chroma run (log: {path / 'server.log'})")
         yield url
     finally:
         server.send_signal(signal.SIGTERM)

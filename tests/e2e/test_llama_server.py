@@ -11,11 +11,10 @@ import dataclasses
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
+from support import wait_until_serving
 
 from tutor.llm import make_chat_model
 from tutor.types import Answer
@@ -45,18 +44,8 @@ def llama_server(tmp_path_factory):
     )
     base = f"http://127.0.0.1:{port}/v1"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"llama.cpp server exited with {proc.returncode}; see {log.name}")
-            try:
-                if httpx.get(f"{base}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"llama.cpp server did not start; see {log.name}")
-            time.sleep(0.5)
+        wait_until_serving(proc, f"{base}/models", timeout_s=120,
+                           what=f"llama.cpp server (log: {log.name})")
         yield base
     finally:
         proc.terminate()

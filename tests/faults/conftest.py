@@ -8,12 +8,11 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import httpx
 import pytest
+from support import wait_until_serving
 
 CHROMA = Path(sys.executable).parent / "chroma"
 
@@ -104,18 +103,8 @@ class ChromaServer:
              "--port", str(self.port)],
             stdout=log, stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"chroma run exited: see {self.path / 'server.log'}")
-            try:
-                if httpx.get(f"{self.url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("chroma run did not answer within 60 s")
-            time.sleep(0.2)
+        wait_until_serving(self.proc, f"{self.url}/api/v2/heartbeat", timeout_s=60,
+                           what=f"chroma run (log: {self.path / 'server.log'})")
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
