@@ -28,6 +28,7 @@ class Unit:
     text: str
     position: int  # index within the passage
     parent: str = ""  # for a nested bullet: the head of the bullet above it ("Spot Instances")
+    heading: str = ""  # the (sub-)heading it sits under ("Launch Configuration")
 
     def render(self, with_parent: bool) -> str:
         body = self.text if self.text[-1] in ".!?:)" else self.text + "."
@@ -85,15 +86,18 @@ def split_units(text: str, heading: str = "", known: frozenset[str] = frozenset(
     units: list[Unit] = []
     block: list[str] = []  # consecutive non-bullet lines
     parents: dict[int, str] = {}  # indent -> head of the last bullet at that indent
+    title = heading.split(" · ")[0].strip()  # the last (sub-)heading seen: what the units are about
 
     def flush() -> None:
+        nonlocal title
         table = len(block) > 1
         for line in block:
             if not table and is_title(line):
+                title = line.rstrip(".:")
                 continue
             line = unglue(line, known) if table else line
             for sentence in _sentences(line) if not table else [line]:
-                units.append(Unit(sentence, len(units)))
+                units.append(Unit(sentence, len(units), heading=title))
         block.clear()
 
     for raw in lines:
@@ -111,6 +115,6 @@ def split_units(text: str, heading: str = "", known: frozenset[str] = frozenset(
         head = _PARENT_HEAD.match(body)
         parents = {i: h for i, h in parents.items() if i < indent}
         parents[indent] = head.group(1) if head else (body if len(body) <= 40 else "")
-        units.append(Unit(body, len(units), parent))
+        units.append(Unit(body, len(units), parent, title))
     flush()
     return [u for u in units if len(u.text) >= 3]
