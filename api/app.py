@@ -27,6 +27,7 @@ from api.observability import (
 from api.routes import admin, chat, health, openai_compat, progress, quiz, search, sources, web
 from api.routes.web import STATIC
 from tutor.config import Settings, get_settings
+from tutor.embeddings import BatchingEmbedder, MiniLMEmbedder
 from tutor.service import Tutor, build_tutor
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,9 @@ def create_app(settings: Settings, tutor: Tutor | None = None, *, warm: bool = F
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = tutor is None
-        app.state.tutor = build_tutor(settings) if owned else tutor
+        # Concurrent requests share query-embedding calls (bench/load.py measures the gain).
+        app.state.tutor = (build_tutor(settings, embedder=BatchingEmbedder(MiniLMEmbedder()))
+                           if owned else tutor)
         app.state.jobs = IngestJobs()
         if warm:
             await asyncio.to_thread(app.state.tutor.warm)

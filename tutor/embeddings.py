@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import queue
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
@@ -85,3 +88,45 @@ class LazyMiniLMEmbedder(Embedder):
         if self._model is None:
             self._model = MiniLMEmbedder(batch_size=self.batch_size)
         return self._model.embed_batch(texts)
+
+
+class BatchingEmbedder(Embedder):
+    """Embeds the questions of concurrent requests together, in one model call.
+
+    A served tutor embeds one short question per request. Under load many wait at once, and one
+    forward pass over a batch of short texts costs little more than over one, so a single worker
+    thread takes every question waiting and embeds them together. A question that arrives alone
+    waits for nobody. Document batches (ingest, warm-up) go straight to the model.
+    """
+
+    def __init__(self, inner: Embedder, *, max_batch: int = 32) -> None:
+        self.inner = inner
+        self.name, self.dimension = inner.name, inner.dimension
+        self.max_batch = max_batch
+        self._waiting: queue.SimpleQueue[tuple[str, Future[np.ndarray]]] = queue.SimpleQueue()
+        threading.Thread(target=self._serve, name="query-embedder", daemon=True).start()
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.embed_batch(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        future: Future[np.ndarray] = Future()
+        self._waiting.put((text, future))
+        return future.result()
+
+    def _serve(self) -> None:
+        while True:
+            batch = [self._waiting.get()]
+            while len(batch) < self.max_batch:
+                try:
+                    batch.append(self._waiting.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                vectors = self.inner.embed_batch([text for text, _ in batch])
+            except BaseException as exc:  # noqa: BLE001  each caller gets the error, not a hang
+                for _, future in batch:
+                    future.set_exception(exc)
+                continue
+            for (_, future), vector in zip(batch, vectors):
+                future.set_result(vector)
