@@ -28,6 +28,7 @@ MAX_LEAD = 60  # a longer heading is not worth its space as an answer's lead-in
 NEIGHBOUR_BONUS = 0.5  # the notes explain a point over consecutive lines
 W_MEANING, W_TERMS, W_SECTION, W_RANK = 0.5, 0.5, 0.35, 0.03
 NUMBER_BONUS = 0.1
+SHORT_PENALTY = 0.1  # for units under 25 characters
 # Calibrated on evals/data/dev.jsonl only (see docs/engine.md).
 KEEP_RATIO = 0.35  # a unit joins the answer when it scores this close to the best one
 WINDOW_FLOOR = 0.3  # a unit adds to its window's value by how much it beats this share of the best
@@ -156,7 +157,7 @@ def score_units(question: str, passages: Sequence[Passage], embedder: Embedder,
         if numeric and _DIGIT.search(unit.text):
             score += NUMBER_BONUS
         if len(unit.text) < 25:
-            score -= 0.1  # a bare label ("Distributed memory") answers nothing on its own
+            score -= SHORT_PENALTY  # a bare label ("Distributed memory") answers nothing on its own
         matched = {t: w / total for t, w in weights.items() if t in unit_terms}
         scored.append(Scored(unit, n, score, covered, matched))
     return sorted(scored, key=lambda s: s.score, reverse=True)
