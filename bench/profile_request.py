@@ -55,7 +55,7 @@ def main() -> None:
     from tutor import answer as offline
     from tutor.config import Settings
     from tutor.embeddings import MiniLMEmbedder
-    from tutor.retrieve import rrf
+    from tutor.retrieve import fuse
     from tutor.service import build_tutor, resolve_offline
     from tutor.sessions import new_session_id
     from tutor.store import ChromaStore
@@ -96,8 +96,7 @@ def main() -> None:
         t = stage("chroma query", t)
         lexical = index.lexical.search(standalone, n)
         t = stage("bm25", t)
-        fused = rrf([([c for c, _ in dense], r.dense_weight),
-                     ([c for c, _ in lexical], r.bm25_weight)], r.rrf_k)
+        fused = fuse(dense, lexical, r)
         passages = [Passage(chunk_id=c.id, text=c.text, section=c.section, source=c.source,
                             score=s, start=c.start, end=c.end)
                     for cid, s in fused[: r.k] if (c := index.by_id.get(cid))]

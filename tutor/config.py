@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +18,10 @@ class RetrievalSettings(BaseModel):
     candidates: int = Field(default=30, ge=1, le=200)
     dense_weight: float = Field(default=1.0, ge=0)
     bm25_weight: float = Field(default=1.0, ge=0)
+    # "score": each retriever's scores scaled by its best one, then a weighted sum; it keeps how
+    # far ahead a clear winner is, which ranks throw away (dev hit@2000c 0.977 against 0.954).
+    # "rrf": reciprocal rank fusion with rrf_k.
+    fusion: Literal["score", "rrf"] = "score"
 
 
 class ChunkSettings(BaseModel):

@@ -1,4 +1,5 @@
-"""Hybrid search: BM25 and dense candidates fused by reciprocal rank fusion into Passages."""
+"""Hybrid search: BM25 and dense candidates fused (by scaled scores, or reciprocal rank fusion)
+into Passages."""
 
 from __future__ import annotations
 
@@ -19,6 +20,28 @@ def rrf(rankings: list[tuple[list[str], float]], rrf_k: int) -> list[tuple[str, 
         for rank, chunk_id in enumerate(ids):
             scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (rrf_k + rank + 1)
     return sorted(scores.items(), key=lambda item: item[1], reverse=True)
+
+
+def score_fusion(rankings: list[tuple[list[tuple[str, float]], float]]) -> list[tuple[str, float]]:
+    """Weighted sum of each ranking's scores divided by its best score (a chunk missing from a
+    ranking scores 0 there). Unlike ranks, it keeps how far ahead a clear winner is."""
+    scores: dict[str, float] = {}
+    for ranked, weight in rankings:
+        best = max((s for _, s in ranked), default=0.0)
+        if best <= 0:
+            continue
+        for chunk_id, score in ranked:
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + weight * max(score, 0.0) / best
+    return sorted(scores.items(), key=lambda item: item[1], reverse=True)
+
+
+def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]],
+         settings: RetrievalSettings) -> list[tuple[str, float]]:
+    """The two rankings merged the way the settings say, best first."""
+    weighted = [(dense, settings.dense_weight), (lexical, settings.bm25_weight)]
+    if settings.fusion == "score":
+        return score_fusion(weighted)
+    return rrf([([i for i, _ in ranked], w) for ranked, w in weighted], settings.rrf_k)
 
 
 class HybridRetriever:
@@ -48,13 +71,7 @@ class HybridRetriever:
             vector = self.embedder.embed_query(query)
         dense = self.store.query(index.name, vector, n)
         lexical = index.lexical.search(query, n)
-        fused = rrf(
-            [
-                ([i for i, _ in dense], self.settings.dense_weight),
-                ([i for i, _ in lexical], self.settings.bm25_weight),
-            ],
-            self.settings.rrf_k,
-        )
+        fused = fuse(dense, lexical, self.settings)
         passages = []
         for chunk_id, score in fused[:k]:
             chunk = index.by_id.get(chunk_id)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from support import NOTES, make_settings
 
 from ingest.pipeline import ingest
-from support import NOTES, make_settings
 from tutor.errors import InvalidInput, NotReady
 from tutor.lexical import LexicalIndex, tokenize
-from tutor.retrieve import rrf
+from tutor.retrieve import rrf, score_fusion
 from tutor.service import build_tutor
 from tutor.types import Chunk
 
@@ -83,6 +83,28 @@ def test_rrf_rewards_agreement_and_respects_weights():
     assert fused[0][1] == pytest.approx(2 / 62)
     only_bm25 = rrf([(["a", "b"], 0.0), (["b", "a"], 1.0)], 60)
     assert [i for i, _ in only_bm25] == ["b", "a"]
+
+
+def test_score_fusion_keeps_a_clear_winner_and_respects_weights():
+    dense = [("a", 0.80), ("b", 0.30), ("c", 0.28)]  # "a" is far ahead on meaning
+    bm25 = [("b", 10.0), ("c", 9.5), ("a", 5.0)]
+    fused = score_fusion([(dense, 1.0), (bm25, 1.0)])
+    assert [i for i, _ in fused] == ["a", "b", "c"]  # RRF would put "b" first: 2nd and 1st
+    assert fused[0][1] == pytest.approx(1.0 + 0.5)
+    assert [i for i, _ in rrf([(["a", "b", "c"], 1.0), (["b", "c", "a"], 1.0)], 60)][0] == "b"
+    assert [i for i, _ in score_fusion([(dense, 0.0), (bm25, 1.0)])] == ["b", "c", "a"]
+    assert score_fusion([([], 1.0), ([("x", 0.0)], 1.0)]) == []  # nothing scored, nothing found
+
+
+def test_rrf_fusion_is_a_setting(tutor, settings):
+    from tutor.config import RetrievalSettings
+    from tutor.retrieve import HybridRetriever
+
+    by_rank = HybridRetriever(store=tutor.store, index=tutor.index, embedder=tutor.embedder,
+                              settings=RetrievalSettings(fusion="rrf"))
+    passages = by_rank.search("How do I keep old versions of objects in S3?")
+    assert "Versioning" in passages[0].section
+    assert passages[0].score == pytest.approx(2 / 61)  # first in both rankings
 
 
 def test_tokenize_keeps_technical_terms_whole_and_split():
