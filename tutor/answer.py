@@ -32,8 +32,8 @@ SHORT_PENALTY = 0.1  # for units under 25 characters
 # Calibrated on evals/data/dev.jsonl only (see docs/engine.md).
 KEEP_RATIO = 0.35  # a unit joins the answer when it scores this close to the best one
 WINDOW_FLOOR = 0.3  # a unit adds to its window's value by how much it beats this share of the best
-WINDOW_PASSAGES = 2  # windows come from the top passages only
-PASSAGE_PRIOR = 0.3  # a window's value starts at this over its passage's rank
+WINDOW_PASSAGES = 1  # windows come from the top passage (or the one holding the best unit)
+PASSAGE_PRIOR = 0.6  # a window's value starts at this over its passage's rank
 WINDOW_COVERAGE = 0.3  # weight of the IDF share of question terms a window covers
 COVERAGE_BONUS = 0.5  # weight of the IDF share of still-missing question terms a unit adds
 MIN_SUPPORT = 0.25  # below this best-unit score the notes do not cover the question
@@ -172,8 +172,8 @@ def _cost(item: Scored) -> int:
 
 
 def best_window(scored: Sequence[Scored]) -> list[Scored]:
-    """The run of consecutive units that scores best in the budget, from one of the top passages
-    or the one holding the best unit.
+    """The run of consecutive units that scores best in the budget, from the top passage(s) or
+    the one holding the best unit.
 
     The notes explain a point over consecutive lines under one heading, so the stretch around
     the best matches usually holds the whole answer, including short lines ("SSH Key Pair")
@@ -205,7 +205,8 @@ def best_window(scored: Sequence[Scored]) -> list[Scored]:
 
 
 def select(scored: Sequence[Scored]) -> list[Scored]:
-    """The best window, then the best other units close to the top score, in the notes' order.
+    """The best window and the best unit, then other units close to the top score, in the notes'
+    order.
 
     A unit next to one already chosen gets a bonus (neighbours usually complete the point), and
     so does one that names question terms the answer lacks so far ("read replicas vs multi AZ"
@@ -214,6 +215,12 @@ def select(scored: Sequence[Scored]) -> list[Scored]:
     if not scored:
         return []
     chosen = best_window(scored)
+    best = scored[0]
+    if best not in chosen:
+        # The best-matching unit always makes the answer: the window gives up its weaker end.
+        while chosen and len(compose_text(in_order([*chosen, best]))) > MAX_CHARS:
+            chosen.pop(0 if chosen[0].score < chosen[-1].score else -1)
+        chosen.append(best)
     seen = {_normal(c.unit.text) for c in chosen}
     covered = {t for c in chosen for t in c.weights}
     floor = KEEP_RATIO * scored[0].score
