@@ -15,6 +15,15 @@ def make_settings(data_dir: Path, **overrides):
     return Settings(_env_file=None, data_dir=data_dir, corpus_dir=CORPUS, **overrides)
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on right now: for a server to take, or to find closed."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def wait_until_serving(proc, url: str, *, timeout_s: float, what: str) -> None:
     """Poll `url` until it answers 200; fail clearly if `proc` exits or time runs out."""
     import time

@@ -109,7 +109,6 @@ class Scored:
     unit: Unit
     passage_n: int  # 1-based number of its passage
     score: float
-    coverage: float  # IDF share of the question's terms found in the unit or its heading
     weights: dict[str, float] = field(default_factory=dict, compare=False)  # matched term -> IDF share
 
 
@@ -119,12 +118,13 @@ def passage_units(passage: Passage, embedder: Embedder,
     if cached is None:
         heading = passage.section.split(" > ")[-1]
         found = split_units(passage.text, heading, stats.known)
+        section = frozenset(tokenize(passage.section))
         rendered = [u.render(True) for u in found]
         cached = stats.units[passage.chunk_id] = PreparedUnits(
             units=found,
             vectors=embedder.embed_batch(rendered),
             terms=[frozenset(tokenize(r)) for r in rendered],
-            section_terms=[frozenset(tokenize(f"{passage.section} {u.heading}")) for u in found],
+            section_terms=[section | frozenset(tokenize(u.heading)) for u in found],
         )
     return cached
 
@@ -149,8 +149,8 @@ def score_units(question: str, passages: Sequence[Passage], embedder: Embedder,
     cosines = np.concatenate(unit_vectors) @ query_vector
     scored = []
     for (unit, n, unit_terms, section_terms), cosine in zip(units, cosines):
-        lexical = sum(w for t, w in weights.items() if t in unit_terms) / total
-        covered = sum(w for t, w in weights.items() if t in unit_terms | section_terms) / total
+        matched = {t: w / total for t, w in weights.items() if t in unit_terms}
+        lexical = sum(matched.values())
         section = sum(w for t, w in weights.items() if t in section_terms) / total
         score = (W_MEANING * float(cosine) + W_TERMS * lexical + W_SECTION * section
                  + W_RANK / n)
@@ -158,8 +158,7 @@ def score_units(question: str, passages: Sequence[Passage], embedder: Embedder,
             score += NUMBER_BONUS
         if len(unit.text) < 25:
             score -= SHORT_PENALTY  # a bare label ("Distributed memory") answers nothing on its own
-        matched = {t: w / total for t, w in weights.items() if t in unit_terms}
-        scored.append(Scored(unit, n, score, covered, matched))
+        scored.append(Scored(unit, n, score, matched))
     return sorted(scored, key=lambda s: s.score, reverse=True)
 
 

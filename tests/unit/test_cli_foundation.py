@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import socket
 
 import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from support import NOTES
+from support import NOTES, free_port
 from tutor.config import get_settings
 
 
@@ -40,11 +39,6 @@ def failed_cleanly(result, *fragments: str) -> None:
     for fragment in fragments:
         assert fragment in said(result)
 
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_ingest_then_search(cli, tmp_path):
@@ -97,7 +91,7 @@ def test_search_before_ingest_says_what_to_do(cli):
 
 @pytest.mark.parametrize("command", [["ingest"], ["search", "s3 versioning"]])
 def test_a_chroma_url_that_does_not_answer(cli, monkeypatch, command):
-    port = closed_port()
+    port = free_port()
     monkeypatch.setenv("TUTOR_CHROMA_URL", f"http://127.0.0.1:{port}")
     get_settings.cache_clear()
     failed_cleanly(cli(*command), f"127.0.0.1:{port}", "Chroma")

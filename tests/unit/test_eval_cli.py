@@ -17,6 +17,10 @@ DEV = ROOT / "evals/data/dev.jsonl"
 runner = CliRunner()
 
 
+def run_eval(dataset, out, *options: str):
+    return runner.invoke(app, ["eval", "--dataset", str(dataset), "--out", str(out), *options])
+
+
 @pytest.fixture
 def cli_env(settings, monkeypatch):
     """The CLI reads settings from the environment: point it at the session's ingested store."""
@@ -33,7 +37,7 @@ def test_malformed_line_is_reported_with_its_number_and_nothing_is_scored(tmp_pa
     good = DEV.read_text().splitlines()[0]
     data.write_text(f"{good}\n{good.replace('dev-001', 'dev-x')}\n{{not json\n")
     out = tmp_path / "out"
-    result = runner.invoke(app, ["eval", "--dataset", str(data), "--out", str(out)])
+    result = run_eval(data, out)
     assert result.exit_code == 1
     assert "line 3" in result.output and "not valid JSON" in result.output
     assert "Traceback" not in result.output
@@ -42,18 +46,7 @@ def test_malformed_line_is_reported_with_its_number_and_nothing_is_scored(tmp_pa
 
 def test_unknown_fail_under_key_is_an_error(tmp_path):
     out = tmp_path / "out"
-    result = runner.invoke(
-        app,
-        [
-            "eval",
-            "--dataset",
-            str(DEV),
-            "--out",
-            str(out),
-            "--fail-under",
-            "retrieval.hit_at_kay=0.9",
-        ],
-    )
+    result = run_eval(DEV, out, "--fail-under", "retrieval.hit_at_kay=0.9")
     assert result.exit_code == 1
     assert "unknown metric 'retrieval.hit_at_kay'" in result.output
     assert not out.exists()
@@ -69,9 +62,7 @@ def test_unknown_fail_under_key_is_an_error(tmp_path):
     ],
 )
 def test_other_bad_options(tmp_path, args, message):
-    result = runner.invoke(
-        app, ["eval", "--dataset", str(DEV), "--out", str(tmp_path / "o"), *args]
-    )
+    result = run_eval(DEV, tmp_path / "o", *args)
     assert result.exit_code != 0
     assert message in result.output
 
@@ -104,22 +95,8 @@ def test_runner_on_the_ingested_notes(tutor, tmp_path):
 
 def test_cli_small_run_writes_reports_and_gates(cli_env, ingested, tmp_path):
     out = tmp_path / "out"
-    result = runner.invoke(
-        app,
-        [
-            "eval",
-            "--dataset",
-            str(DEV),
-            "--limit",
-            "3",
-            "--out",
-            str(out),
-            "--fail-under",
-            "retrieval.hit_at_chars.4000=0",
-            "--fail-under",
-            "answer.mean_chars=1000000",
-        ],
-    )
+    gates = ["--fail-under", "retrieval.hit_at_chars.4000=0", "--fail-under", "answer.mean_chars=1000000"]
+    result = run_eval(DEV, out, "--limit", "3", *gates)
     assert result.exit_code == 1, result.output
     assert "answer.mean_chars" in result.output and "below" in result.output
     assert "retrieval.hit_at_chars.4000 =" not in result.output  # a gate that passed says nothing
@@ -151,19 +128,6 @@ def test_url_measures_the_served_api_the_same_way(settings, tutor):
 
 
 def test_url_that_does_not_answer_is_a_clear_error(tmp_path):
-    result = runner.invoke(
-        app,
-        [
-            "eval",
-            "--dataset",
-            str(DEV),
-            "--limit",
-            "1",
-            "--url",
-            "http://127.0.0.1:9",
-            "--out",
-            str(tmp_path / "o"),
-        ],
-    )
+    result = run_eval(DEV, tmp_path / "o", "--limit", "1", "--url", "http://127.0.0.1:9")
     assert result.exit_code == 1
     assert "did not answer" in result.output and "Traceback" not in result.output

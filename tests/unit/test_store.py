@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import socket
 
 import numpy as np
 import pytest
 
-from support import make_settings
+from support import free_port, make_settings
 from tutor.errors import StoreUnavailable
 from tutor.store import ChromaStore
 from tutor.types import Chunk
@@ -38,11 +37,6 @@ def fill(store: ChromaStore, name: str, chunks: list[Chunk], vectors: np.ndarray
     store.create(name)
     store.add(name, chunks, vectors)
 
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_a_new_store_has_no_active_index(store):
@@ -121,7 +115,7 @@ def test_reading_a_missing_collection_is_store_unavailable(store):
 
 
 def test_a_server_that_does_not_answer_is_a_clear_error(tmp_path):
-    port = closed_port()
+    port = free_port()
     with pytest.raises(StoreUnavailable, match=f"127.0.0.1:{port}"):
         ChromaStore(make_settings(tmp_path, chroma_url=f"http://127.0.0.1:{port}")).heartbeat()
 
