@@ -53,6 +53,7 @@ def main() -> None:
 
     from ingest.pipeline import ingest
     from tutor import answer as offline
+    from tutor import scope
     from tutor.config import Settings
     from tutor.embeddings import MiniLMEmbedder
     from tutor.retrieve import fuse
@@ -106,7 +107,7 @@ def main() -> None:
         scored = offline.score_units(standalone, passages, timed, stats, query_vector=vector)
         t = stage("score: all", t)
         totals["score: all"] -= totals["score: embed units + question"] - before
-        if offline.in_scope(standalone, scored, stats):
+        if scope.support(standalone, passages, scored, timed, stats, query_vector=vector).covered:
             text, citations = offline.compose(offline.select(scored), passages)
             answer = Answer(text=text, citations=citations)
         else:

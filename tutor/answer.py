@@ -1,4 +1,4 @@
-"""Offline answering: extractive answers, the out-of-scope check and multiple choice.
+"""Offline answering: extractive answers, declining and multiple choice (scope: tutor/scope.py).
 
 (question, passages, embedder, note statistics) -> Answer. Every unit of the retrieved passages
 (sentence, bullet, table row) is scored against the question by meaning (MiniLM cosine), by the
@@ -36,9 +36,6 @@ WINDOW_PASSAGES = 1  # windows come from the top passage (or the one holding the
 PASSAGE_PRIOR = 0.6  # a window's value starts at this over its passage's rank
 WINDOW_COVERAGE = 0.3  # weight of the IDF share of question terms a window covers
 COVERAGE_BONUS = 0.5  # weight of the IDF share of still-missing question terms a unit adds
-MIN_SUPPORT = 0.25  # below this best-unit score the notes do not cover the question
-SURE_SUPPORT = 0.55  # at or above it they do, whatever unknown words the question has
-MAX_UNKNOWN = 0.40  # in between: covered unless this IDF share of its terms is unknown
 MCQ_MARGIN = 0.12  # the best choice must beat the runner-up by this much, or we abstain
 
 _NUMERIC_Q = re.compile(r"\b(how (many|much|long|often|big|fast)|max(imum)?|min(imum)?|default|"
@@ -53,6 +50,21 @@ _GENERIC = frozenset(tokenize(
     "me u am let say says saying gave give huge pick picked worth rather normal fine gone "
     "struggling worried anymore wont cant dont doesnt tips"
 )) | {"vs"}
+# Function words: pronouns, question words, auxiliaries. Rare in notes, so their IDF is high, and
+# a question's "my", "what" or "do" would otherwise outweigh its subject.
+_FUNCTION = frozenset(tokenize(
+    "i i'm im me my mine myself we us our ours you your yours u he him his she her it its they them "
+    "their what whats what's which who whom whose when where why how hows whether "
+    "do does did doing done am is are was were be been being have has had having can could "
+    "shall should will would may might must ought isn't aren't wasn't don't didn't doesn't "
+    "a an the this that these those some any each every either neither all both "
+    "about above after again against also although always among another anyone anything "
+    "anyway around because before behind below beside besides beyond during else ever "
+    "from here hence however into just maybe meanwhile moreover nevertheless "
+    "onto otherwise perhaps since so still than though thru thus till too toward towards "
+    "until upon very via whatever whenever wherever whoever yet etc eg ie ok okay hey hi "
+    "there's it's that's i've i'd i'll you're we're they're"
+))
 
 
 @dataclass(frozen=True)
@@ -104,6 +116,11 @@ def question_terms(question: str) -> list[str]:
     return list(dict.fromkeys(t for t in tokenize(question) if t not in _GENERIC))
 
 
+def content_terms(question: str) -> list[str]:
+    """The question's terms that say what it is about: no function words."""
+    return [t for t in question_terms(question) if t not in _FUNCTION]
+
+
 @dataclass(frozen=True)
 class Scored:
     unit: Unit
@@ -130,8 +147,10 @@ def passage_units(passage: Passage, embedder: Embedder,
 
 
 def score_units(question: str, passages: Sequence[Passage], embedder: Embedder,
-                stats: NoteStats, *, query_vector: np.ndarray | None = None) -> list[Scored]:
-    terms = question_terms(question)
+                stats: NoteStats, *, query_vector: np.ndarray | None = None,
+                terms: Sequence[str] | None = None) -> list[Scored]:
+    """Every unit of the passages, best first; `terms` defaults to the question's terms."""
+    terms = question_terms(question) if terms is None else terms
     weights = {t: stats.idf(t) for t in terms}
     total = sum(weights.values()) or 1.0
     numeric = bool(_NUMERIC_Q.search(question))
@@ -297,25 +316,6 @@ def compose(chosen: Sequence[Scored], passages: Sequence[Passage]) -> tuple[str,
     return compose_text(chosen), citations
 
 
-def unknown_share(question: str, stats: NoteStats) -> float:
-    """The IDF share of the question's terms that occur nowhere in the notes."""
-    terms = question_terms(question)
-    total = sum(stats.idf(t) for t in terms)
-    missing = sum(stats.idf(t) for t in terms if not stats.df.get(t))
-    return missing / total if total else 1.0
-
-
-def in_scope(question: str, scored: Sequence[Scored], stats: NoteStats) -> bool:
-    """Covered when the best unit matches well, or fairly well with no big unknown terms.
-
-    Questions about other products ("Kinesis", "BigQuery") score moderately on generic words
-    (pricing, throughput) but name things the notes never mention.
-    """
-    if not scored or scored[0].score < MIN_SUPPORT:
-        return False
-    return scored[0].score >= SURE_SUPPORT or unknown_share(question, stats) < MAX_UNKNOWN
-
-
 def nearest_topics(passages: Sequence[Passage], limit: int = 3) -> list[str]:
     return list(dict.fromkeys(p.topic for p in passages))[:limit]
 
@@ -326,15 +326,6 @@ def decline(passages: Sequence[Passage]) -> Answer:
     if topics:
         text += " The nearest topics they do cover: " + ", ".join(topics) + "."
     return Answer(text=text, grounded=False, nearest_topics=topics)
-
-
-def extractive_answer(question: str, passages: Sequence[Passage], embedder: Embedder,
-                      stats: NoteStats) -> Answer:
-    scored = score_units(question, passages, embedder, stats)
-    if not in_scope(question, scored, stats):
-        return decline(passages)
-    text, citations = compose(select(scored), passages)
-    return Answer(text=text, citations=citations)
 
 
 def choose(question: str, choices: Sequence[str], evidence: Sequence[Sequence[Passage]],

@@ -13,7 +13,7 @@ from langchain_core.language_models import BaseChatModel
 from sqlalchemy import Engine
 
 from tutor import answer as offline
-from tutor import generate
+from tutor import generate, scope
 from tutor.config import Settings
 from tutor.embeddings import Embedder, MiniLMEmbedder
 from tutor.errors import InvalidInput, NotFound, TutorError
@@ -43,11 +43,12 @@ class Prepared:
     passages: list[Passage]
     scored: list[offline.Scored]
     stats: offline.NoteStats
+    support: scope.Support
     index: Index
 
     @property
     def covered(self) -> bool:
-        return offline.in_scope(self.standalone, self.scored, self.stats)
+        return self.support.covered
 
 
 def subject_of(question: str) -> str:
@@ -181,8 +182,10 @@ class Tutor:
         stats = offline.note_stats(index)
         scored = offline.score_units(standalone, passages, self.embedder, stats,
                                      query_vector=vector)
+        support = scope.support(standalone, passages, scored, self.embedder, stats,
+                                query_vector=vector)
         return Prepared(question, standalone, session_id or new_session_id(), passages, scored,
-                        stats, index)
+                        stats, support, index)
 
     def _extractive(self, prepared: Prepared) -> Answer:
         text, citations = offline.compose(offline.select(prepared.scored), prepared.passages)

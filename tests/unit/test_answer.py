@@ -46,6 +46,10 @@ def test_answers_read_as_sentences_not_chunks(tutor):
     "whats a good recipe for sourdough bread?",
     "who painted the mona lisa?",
     "how do i write a for loop in javascript?",
+    # products the notes never cover, asked in words the notes use a lot (stage, instances, billed)
+    "how do i add a manual approval stage to my CodePipeline?",
+    "how do i configure X-Ray sampling rules for my EC2 instances?",
+    "how are Step Functions express workflows billed?",
 ])
 def test_out_of_scope_declines_with_nearest_topics(tutor, question):
     answer = tutor.ask(question)

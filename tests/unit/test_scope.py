@@ -1,0 +1,31 @@
+"""The out-of-scope check: one support figure from the best match, the answered share and the
+share of unknown terms, on the real notes (declines: tests/unit/test_answer.py)."""
+
+import pytest
+
+from tutor.answer import content_terms, question_terms
+from tutor.scope import MIN_SUPPORT, W_ANSWERED, W_UNKNOWN, Support
+
+
+def test_support_rewards_answered_terms_and_penalises_unknown_ones():
+    base = Support(best=0.5, answered=0.0, unknown=0.0)
+    assert Support(0.5, 0.4, 0.0).value == pytest.approx(base.value + W_ANSWERED * 0.4)
+    assert Support(0.5, 0.0, 0.4).value == pytest.approx(base.value - W_UNKNOWN * 0.4)
+    assert Support(MIN_SUPPORT, 0.0, 0.0).covered
+    assert not Support(MIN_SUPPORT - 0.01, 0.0, 0.0).covered
+
+
+def test_function_words_are_not_content():
+    question = "what do i put in my asg launch config?"
+    assert "my" in question_terms(question)  # answers still match on it
+    assert set(content_terms(question)) == {"put", "asg", "launch", "config"}
+
+
+@pytest.mark.parametrize("question", [
+    "how do things get evicted from elasticache?",
+    "can on-prem servers reach s3 over direct connect through a vpc endpoint?",
+    "my db on ebs needs 40k iops, which volume type?",
+])
+def test_paraphrased_questions_the_notes_answer_are_answered(tutor, question):
+    answer = tutor.ask(question)
+    assert answer.grounded and answer.citations, answer.text
