@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from tutor.acronyms import Acronyms, expand, find_acronyms
 from tutor.embeddings import Embedder
 from tutor.index import Index
 from tutor.lexical import tokenize
@@ -84,6 +85,7 @@ class NoteStats:
     n_docs: int
     df: Counter[str]
     known: frozenset[str]
+    acronyms: Acronyms = field(default_factory=dict)
     idf_max: float = field(init=False)
     # chunk id -> its units and their vectors: a chunk is split and embedded once per index,
     # not once per question (the hot path of every answer).
@@ -106,7 +108,8 @@ def note_stats(index: Index) -> NoteStats:
         df: Counter[str] = Counter()
         for chunk in index.chunks:
             df.update(set(tokenize(chunk.embed_text)))
-        stats = NoteStats(len(index.chunks), df, known_terms(c.text for c in index.chunks))
+        texts = [c.text for c in index.chunks]
+        stats = NoteStats(len(index.chunks), df, known_terms(texts), find_acronyms(texts))
         _STATS.clear()  # one index is active at a time
         _STATS[index.name] = stats
     return stats
@@ -140,8 +143,9 @@ def passage_units(passage: Passage, embedder: Embedder,
         cached = stats.units[passage.chunk_id] = PreparedUnits(
             units=found,
             vectors=embedder.embed_batch(rendered),
-            terms=[frozenset(tokenize(r)) for r in rendered],
-            section_terms=[section | frozenset(tokenize(u.heading)) for u in found],
+            terms=[expand(tokenize(r), stats.acronyms) for r in rendered],
+            section_terms=[expand(section | set(tokenize(u.heading)), stats.acronyms)
+                           for u in found],
         )
     return cached
 

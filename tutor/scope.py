@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tutor.acronyms import expand
 from tutor.answer import NoteStats, Scored, content_terms, score_units, select
 from tutor.embeddings import Embedder
 from tutor.lexical import tokenize
@@ -54,7 +55,8 @@ def support(question: str, passages: Sequence[Passage], scored: Sequence[Scored]
     content = score_units(question, passages, embedder, stats, query_vector=query_vector,
                           terms=terms)
     chosen = select(scored)
-    said = set().union(*(tokenize(f"{c.unit.heading} {c.unit.render(True)}") for c in chosen))
+    said = expand(tokenize(" ".join(f"{c.unit.heading} {c.unit.render(True)}" for c in chosen)),
+                  stats.acronyms)
     return Support(
         best=content[0].score if content else 0.0,
         answered=sum(w for t, w in weights.items() if t in said) / total,
