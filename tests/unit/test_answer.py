@@ -50,6 +50,9 @@ def test_answers_read_as_sentences_not_chunks(tutor):
     "how do i add a manual approval stage to my CodePipeline?",
     "how do i configure X-Ray sampling rules for my EC2 instances?",
     "how are Step Functions express workflows billed?",
+    # services the notes name only in passing, under other headings (S3 events)
+    "what is the max message size in SNS?",
+    "how many messages can an sqs receive call return?",
 ])
 def test_out_of_scope_declines_with_nearest_topics(tutor, question):
     answer = tutor.ask(question)

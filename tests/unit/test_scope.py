@@ -4,7 +4,7 @@ share of unknown terms, on the real notes (declines: tests/unit/test_answer.py).
 import pytest
 
 from tutor.answer import content_terms, question_terms
-from tutor.scope import MIN_SUPPORT, W_ANSWERED, W_UNKNOWN, Support
+from tutor.scope import MIN_SUPPORT, MIN_UNTOPICAL_SUPPORT, W_ANSWERED, W_UNKNOWN, Support
 
 
 def test_support_rewards_answered_terms_and_penalises_unknown_ones():
@@ -13,6 +13,11 @@ def test_support_rewards_answered_terms_and_penalises_unknown_ones():
     assert Support(0.5, 0.0, 0.4).value == pytest.approx(base.value - W_UNKNOWN * 0.4)
     assert Support(MIN_SUPPORT, 0.0, 0.0).covered
     assert not Support(MIN_SUPPORT - 0.01, 0.0, 0.0).covered
+
+
+def test_a_question_off_the_headings_needs_stronger_support():
+    assert not Support(MIN_UNTOPICAL_SUPPORT - 0.01, 0.0, 0.0, topical=False).covered
+    assert Support(MIN_UNTOPICAL_SUPPORT, 0.0, 0.0, topical=False).covered
 
 
 def test_function_words_are_not_content():
@@ -25,6 +30,9 @@ def test_function_words_are_not_content():
     "how do things get evicted from elasticache?",
     "can on-prem servers reach s3 over direct connect through a vpc endpoint?",
     "my db on ebs needs 40k iops, which volume type?",
+    # no question term in the headings over the answer, but the notes do answer them
+    "what does the x-forwarded-for header contain?",
+    "gp2 vs gp3 - what changed?",
 ])
 def test_paraphrased_questions_the_notes_answer_are_answered(tutor, question):
     answer = tutor.ask(question)
