@@ -263,7 +263,20 @@ def select(scored: Sequence[Scored]) -> list[Scored]:
         chosen.append(item)
         seen.add(key)
         covered.update(item.weights)
-    return in_order(chosen)
+    return drop_dangling(in_order(chosen))
+
+
+def drop_dangling(chosen: list[Scored]) -> list[Scored]:
+    """Without the lines it introduces, "The targets for S3 event notifications are:" says nothing."""
+    kept = []
+    for i, item in enumerate(chosen):
+        after = chosen[i + 1] if i + 1 < len(chosen) else None
+        follows = (after is not None and after.passage_n == item.passage_n
+                   and after.unit.position == item.unit.position + 1)
+        if item.unit.text.rstrip().endswith(":") and not follows:
+            continue
+        kept.append(item)
+    return kept
 
 
 def in_order(chosen: Sequence[Scored]) -> list[Scored]:

@@ -8,7 +8,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from tutor.answer import Scored, drop_dangling
 from tutor.errors import InvalidInput
+from tutor.sentences import Unit
 from tutor.sessions import Turn
 from tutor.types import Answer
 
@@ -129,3 +131,12 @@ def test_warm_prepares_every_chunk_once(tutor):
     before = len(stats.units)
     tutor.ask("How long is an RDS IAM auth token valid?")
     assert len(stats.units) == before
+
+
+def test_a_line_that_introduces_a_list_is_kept_only_with_the_list():
+    def item(text: str, position: int) -> Scored:
+        return Scored(Unit(text, position), passage_n=1, score=0.5)
+
+    intro, first, last = item("The targets are:", 3), item("SNS", 4), item("SQS", 5)
+    assert drop_dangling([intro, first, last]) == [intro, first, last]
+    assert drop_dangling([first, item("Use cases:", 9)]) == [first]
