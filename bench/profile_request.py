@@ -107,8 +107,9 @@ def main() -> None:
         scored = offline.score_units(standalone, passages, timed, stats, query_vector=vector)
         t = stage("score: all", t)
         totals["score: all"] -= totals["score: embed units + question"] - before
-        if scope.support(standalone, passages, scored, timed, stats, query_vector=vector).covered:
-            text, citations = offline.compose(offline.select(scored), passages)
+        chosen = offline.select(scored)
+        if scope.support(standalone, passages, chosen, timed, stats, query_vector=vector).covered:
+            text, citations = offline.compose(chosen, passages)
             answer = Answer(text=text, citations=citations)
         else:
             answer = offline.decline(passages)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tutor.acronyms import expand
-from tutor.answer import NoteStats, Scored, content_terms, score_units, select
+from tutor.answer import NoteStats, Scored, content_terms, score_units
 from tutor.embeddings import Embedder
 from tutor.lexical import tokenize
 from tutor.types import Passage
@@ -53,16 +53,15 @@ class Support:
         return self.value >= (MIN_SUPPORT if self.topical else MIN_UNTOPICAL_SUPPORT)
 
 
-def support(question: str, passages: Sequence[Passage], scored: Sequence[Scored],
+def support(question: str, passages: Sequence[Passage], chosen: Sequence[Scored],
             embedder: Embedder, stats: NoteStats, *,
             query_vector: np.ndarray | None = None) -> Support:
-    """How well the notes support `question`, given the units `scored` for its answer."""
+    """How well the notes support `question`, given the units `chosen` for its answer."""
     terms = content_terms(question)
     weights = {t: stats.idf(t) for t in terms}
     total = sum(weights.values()) or 1.0
     content = score_units(question, passages, embedder, stats, query_vector=query_vector,
                           terms=terms)
-    chosen = select(scored)
     headings = " ".join(f"{passages[c.passage_n - 1].section} {c.unit.heading}" for c in chosen)
     said = expand(tokenize(" ".join(f"{c.unit.heading} {c.unit.render(True)}" for c in chosen)),
                   stats.acronyms)

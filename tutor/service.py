@@ -42,6 +42,7 @@ class Prepared:
     session_id: str
     passages: list[Passage]
     scored: list[offline.Scored]
+    chosen: list[offline.Scored]  # the units an offline answer gives, in the notes' order
     stats: offline.NoteStats
     support: scope.Support
     index: Index
@@ -182,13 +183,14 @@ class Tutor:
         stats = offline.note_stats(index)
         scored = offline.score_units(standalone, passages, self.embedder, stats,
                                      query_vector=vector)
-        support = scope.support(standalone, passages, scored, self.embedder, stats,
+        chosen = offline.select(scored)
+        support = scope.support(standalone, passages, chosen, self.embedder, stats,
                                 query_vector=vector)
         return Prepared(question, standalone, session_id or new_session_id(), passages, scored,
-                        stats, support, index)
+                        chosen, stats, support, index)
 
     def _extractive(self, prepared: Prepared) -> Answer:
-        text, citations = offline.compose(offline.select(prepared.scored), prepared.passages)
+        text, citations = offline.compose(prepared.chosen, prepared.passages)
         return Answer(text=text, citations=citations)
 
     def _degraded(self, prepared: Prepared) -> Answer:
