@@ -94,6 +94,11 @@ def split_units(text: str, heading: str = "", known: frozenset[str] = frozenset(
         for line in block:
             if not table and is_title(line):
                 title = line.rstrip(".:")
+                if not line.endswith("."):
+                    continue
+                # "EBS Multi-attach is for the io1/io2 EBS Volume Types." heads what follows
+                # and states a fact of its own
+                units.append(Unit(line, len(units), heading=title))
                 continue
             line = unglue(line, known) if table else line
             for sentence in _sentences(line) if not table else [line]:

@@ -42,3 +42,15 @@ def test_bullets_keep_their_parent_and_prose_splits_into_sentences():
     assert nested.render(with_parent=True).startswith("Spot Instances: Useful for workloads")
     prose = split_units("Heading\n\nFirst one is here. Second one follows! Third?", "Heading")
     assert [u.text for u in prose] == ["First one is here.", "Second one follows!", "Third?"]
+
+
+def test_a_short_capitalised_sentence_is_a_fact_and_heads_the_lines_after_it():
+    text = ("Site to Site VPN\n\nSite to Site and Direct Connect cannot access VPC Endpoints.\n\n"
+            "Use a NAT Gateway instead\n\nIt lives in a public subnet.")
+    units = split_units(text, "VPC")
+    assert [u.text for u in units] == [
+        "Site to Site and Direct Connect cannot access VPC Endpoints.",
+        "It lives in a public subnet.",
+    ]
+    assert units[0].heading == "Site to Site and Direct Connect cannot access VPC Endpoints"
+    assert units[1].heading == "Use a NAT Gateway instead"  # a title without a period is not a unit
