@@ -122,6 +122,16 @@ def quiz_blocks(item: QuizItem, *, asker: str | None = None) -> list[Block]:
     return blocks
 
 
+def answered_quiz_blocks(blocks: list[Block], letter: str, user: str | None = None) -> list[Block]:
+    """The quiz message once graded: its buttons and the how-to-answer line give way to who
+    answered what, so nobody clicks a finished quiz."""
+    kept = [b for b in blocks if b.get("type") != "actions"]
+    if kept and kept[-1].get("type") == "context":
+        kept = kept[:-1]
+    who = f"<@{user}> answered *{letter}*" if user else f"Answered *{letter}*"
+    return [*kept, context(f"{who} · graded in the thread")]
+
+
 def quiz_text(item: QuizItem) -> str:
     return _clip(f"Quiz: {item.question}", 3000)
 

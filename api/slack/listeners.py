@@ -237,8 +237,21 @@ class SlackBot:
                 await respond(
                     text=text, blocks=blocks, replace_original=False, response_type="in_channel"
                 )
+            await self._close_buttons(client, body, channel, thread_ts, letter, user)
         except TutorError as exc:
             await respond(text=str(exc), response_type="ephemeral", replace_original=False)
         except Exception:
             log.exception("grading a quiz click failed")
             await respond(text=SORRY, response_type="ephemeral", replace_original=False)
+
+    async def _close_buttons(self, client: AsyncWebClient, body: dict[str, Any], channel: str,
+                             ts: str, letter: str, user: str) -> None:
+        original = (body.get("message") or {}).get("blocks")
+        if not original or not ts:
+            return
+        try:
+            await client.chat_update(channel=channel, ts=ts,
+                                     blocks=ui.answered_quiz_blocks(original, letter, user),
+                                     text=f"Quiz answered: {letter}")
+        except SlackApiError as exc:  # the grade is posted; stale buttons only say "finished"
+            log.warning("could not close the quiz buttons: %s", exc.response.get("error"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 from slack_fakes import (
@@ -50,6 +51,14 @@ def test_quiz_posts_buttons_and_a_click_grades_in_the_thread(served, fake_slack)
     assert ("Correct" in shown) or ("Not quite" in shown)
     assert "*Answer:*" in shown and "Reread" in shown
     assert f"<@{USER}>" in shown
+    # the quiz message loses its buttons and says who answered what
+    update = fake_slack.wait_for(lambda: fake_slack.of("chat.update"))[0]
+    assert update.data["ts"] == message_ts and update.data["channel"] == CHANNEL
+    closed = update.data["blocks"]
+    closed = json.loads(closed) if isinstance(closed, str) else closed
+    assert not [b for b in closed if b["type"] == "actions"]
+    assert f"<@{USER}> answered *A*" in json.dumps(closed)
+    assert "S3" in json.dumps(closed)  # the question stays readable
 
 
 def test_a_free_text_reply_in_the_quiz_thread_is_graded(served, fake_slack):
