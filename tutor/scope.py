@@ -1,25 +1,30 @@
-"""Do the notes cover a question? One support figure from three signals, and a threshold.
+"""Do the notes cover a question? One support figure from four signals, and a threshold.
 
 - best: how well the best unit matches the question's content terms (meaning and IDF-weighted
   terms, as answers are scored, but without function words: "my", "what" and "do" are rare in
   notes, so their IDF is high and they would outweigh the subject).
 - answered: the IDF share of those terms that the units picked for the answer contain. A question
   about SQS visibility timeouts retrieves the one line that names SQS, but no "visibility".
-- unknown: the IDF share of those terms the notes never use ("Kinesis", "BigQuery").
+- rare: the IDF share of those terms the notes never use and that are not everyday English words
+  either: the name of something the notes do not cover ("Kinesis", "eksctl", "BigQuery").
+- common: the same for everyday words the notes never use. A student's scenario is full of them
+  ("our analytics team runs heavy reports"), so they count for little.
+Identifiers ("10.0.0.0/16", "api.example.com", "64k") are neither: they are the student's own.
 
-support = best + W_ANSWERED * answered - W_UNKNOWN * unknown. The weights and the threshold come
-from a logistic regression on evals/data/dev.jsonl only (35 out-of-scope and 115 open questions),
-rounded; see docs/engine.md.
+support = best + W_ANSWERED * answered - W_RARE * rare - W_COMMON * common. The weights and the
+threshold come from a logistic regression on evals/data/dev.jsonl only (65 out-of-scope and 145
+open questions), rounded; see docs/engine.md.
 
 A question none of whose content terms is in the headings over the answer's units ("how long can
 a lambda function run?": the notes name Lambda only inside a section on S3 events) is about
 something the notes mention in passing; it needs much stronger support (MIN_UNTOPICAL_SUPPORT, set
-in the wide gap on dev between such out-of-scope questions, 0.74 at most, and in-scope ones like
-"gp2 vs gp3 - what changed?", 1.16 at least).
+in the wide gap on dev between such out-of-scope questions, 0.80 at most, and in-scope ones like
+"st1 vs sc1 when would i pick each?", 1.16 at least).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,26 +32,31 @@ import numpy as np
 
 from tutor.acronyms import expand
 from tutor.answer import NoteStats, Scored, content_terms, score_units
-from tutor.embeddings import Embedder
-from tutor.lexical import tokenize
+from tutor.embeddings import Embedder, common_words
+from tutor.lexical import surface_forms, tokenize
 from tutor.types import Passage
 
 W_ANSWERED = 0.75
-W_UNKNOWN = 0.45
-MIN_SUPPORT = 0.57  # below it the tutor declines
+W_RARE = 0.65
+W_COMMON = 0.2
+MIN_SUPPORT = 0.45  # below it the tutor declines
 MIN_UNTOPICAL_SUPPORT = 1.0  # the same, when no question term is in the answer's headings
+
+_IDENTIFIER = re.compile(r"[\d.]")  # a digit or a dot: an address, a size, a file name
 
 
 @dataclass(frozen=True)
 class Support:
     best: float
     answered: float
-    unknown: float
+    rare: float = 0.0  # IDF share of terms neither the notes nor everyday English use
+    common: float = 0.0  # IDF share of everyday words the notes never use
     topical: bool = True  # a content term is in the headings over the answer's units
 
     @property
     def value(self) -> float:
-        return self.best + W_ANSWERED * self.answered - W_UNKNOWN * self.unknown
+        return (self.best + W_ANSWERED * self.answered - W_RARE * self.rare
+                - W_COMMON * self.common)
 
     @property
     def covered(self) -> bool:
@@ -65,9 +75,17 @@ def support(question: str, passages: Sequence[Passage], chosen: Sequence[Scored]
     headings = " ".join(f"{passages[c.passage_n - 1].section} {c.unit.heading}" for c in chosen)
     said = expand(tokenize(" ".join(f"{c.unit.heading} {c.unit.render(True)}" for c in chosen)),
                   stats.acronyms)
+    unknown = [t for t in terms if not stats.df.get(t)]
+    forms = surface_forms(question)
+    own = [t for t in unknown if any(_IDENTIFIER.search(whole) for _, whole in forms.get(t, ()))]
+    everyday = common_words()
+    common = [t for t in unknown if t not in own
+              and any(word in everyday for word, _ in forms.get(t, ()))]
+    rare = [t for t in unknown if t not in own and t not in common]
     return Support(
         best=content[0].score if content else 0.0,
         answered=sum(w for t, w in weights.items() if t in said) / total,
-        unknown=sum(w for t, w in weights.items() if not stats.df.get(t)) / total,
+        rare=sum(weights[t] for t in rare) / total,
+        common=sum(weights[t] for t in common) / total,
         topical=bool(expand(tokenize(headings), stats.acronyms) & set(terms)),
     )

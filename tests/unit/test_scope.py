@@ -1,23 +1,45 @@
 """The out-of-scope check: one support figure from the best match, the answered share and the
-share of unknown terms, on the real notes (declines: tests/unit/test_answer.py)."""
+share of terms the notes never use, on the real notes (declines: tests/unit/test_answer.py)."""
 
 import pytest
 
-from tutor.answer import content_terms, question_terms
-from tutor.scope import MIN_SUPPORT, MIN_UNTOPICAL_SUPPORT, W_ANSWERED, W_UNKNOWN, Support
+from tutor.answer import content_terms, note_stats, question_terms
+from tutor.scope import (
+    MIN_SUPPORT,
+    MIN_UNTOPICAL_SUPPORT,
+    W_ANSWERED,
+    W_COMMON,
+    W_RARE,
+    Support,
+    support,
+)
 
 
 def test_support_rewards_answered_terms_and_penalises_unknown_ones():
-    base = Support(best=0.5, answered=0.0, unknown=0.0)
-    assert Support(0.5, 0.4, 0.0).value == pytest.approx(base.value + W_ANSWERED * 0.4)
-    assert Support(0.5, 0.0, 0.4).value == pytest.approx(base.value - W_UNKNOWN * 0.4)
-    assert Support(MIN_SUPPORT, 0.0, 0.0).covered
-    assert not Support(MIN_SUPPORT - 0.01, 0.0, 0.0).covered
+    base = Support(best=0.5, answered=0.0)
+    assert Support(0.5, 0.4).value == pytest.approx(base.value + W_ANSWERED * 0.4)
+    assert Support(0.5, 0.0, rare=0.4).value == pytest.approx(base.value - W_RARE * 0.4)
+    assert Support(0.5, 0.0, common=0.4).value == pytest.approx(base.value - W_COMMON * 0.4)
+    assert W_RARE > W_COMMON
+    assert Support(MIN_SUPPORT, 0.0).covered
+    assert not Support(MIN_SUPPORT - 0.01, 0.0).covered
 
 
 def test_a_question_off_the_headings_needs_stronger_support():
-    assert not Support(MIN_UNTOPICAL_SUPPORT - 0.01, 0.0, 0.0, topical=False).covered
-    assert Support(MIN_UNTOPICAL_SUPPORT, 0.0, 0.0, topical=False).covered
+    assert not Support(MIN_UNTOPICAL_SUPPORT - 0.01, 0.0, topical=False).covered
+    assert Support(MIN_UNTOPICAL_SUPPORT, 0.0, topical=False).covered
+
+
+@pytest.mark.parametrize("question, rare, common", [
+    ("how do i add a node group with eksctl?", True, False),  # a tool's name: rare
+    ("our analytics team says the reports are slow", False, True),  # a scenario's words
+    ("can the vpc on 10.0.0.0/16 serve api.mysite.com?", False, False),  # the student's own
+])
+def test_words_the_notes_never_use_count_by_kind(tutor, question, rare, common):
+    index = tutor.index.current()
+    passages = tutor.search(question)
+    found = support(question, passages, [], tutor.embedder, note_stats(index))
+    assert (found.rare > 0) is rare and (found.common > 0) is common, found
 
 
 def test_function_words_are_not_content():
