@@ -64,7 +64,8 @@ _FUNCTION = frozenset(tokenize(
     "from here hence however into just maybe meanwhile moreover nevertheless "
     "onto otherwise perhaps since so still than though thru thus till too toward towards "
     "until upon very via whatever whenever wherever whoever yet etc eg ie ok okay hey hi "
-    "there's it's that's i've i'd i'll you're we're they're thats theres heres whos"
+    "there's it's that's i've i'd i'll you're we're they're thats theres heres whos "
+    "between within without across through inside outside along beneath"
 ))
 
 
