@@ -40,7 +40,7 @@ def model_path() -> Path:
 
 @functools.cache
 def common_words() -> frozenset[str]:
-    """The whole words of the model's WordPiece vocabulary (about 20,000 everyday English words
+    """The whole words of the model's WordPiece vocabulary (about 22,500 everyday English words
     and names; a product name like "eksctl" or "netlify" is split into pieces, so it is not one)."""
     vocab = model_path() / "vocab.txt"
     if not vocab.exists():
