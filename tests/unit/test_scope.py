@@ -5,12 +5,14 @@ import pytest
 
 from tutor.answer import content_terms, note_stats, question_terms
 from tutor.scope import (
+    MIN_QUANTITY_SUPPORT,
     MIN_SUPPORT,
     MIN_UNTOPICAL_SUPPORT,
     W_ANSWERED,
     W_COMMON,
     W_RARE,
     Support,
+    asks_quantity,
     support,
 )
 
@@ -28,6 +30,38 @@ def test_support_rewards_answered_terms_and_penalises_unknown_ones():
 def test_a_question_off_the_headings_needs_stronger_support():
     assert not Support(MIN_UNTOPICAL_SUPPORT - 0.01, 0.0, topical=False).covered
     assert Support(MIN_UNTOPICAL_SUPPORT, 0.0, topical=False).covered
+
+
+def test_a_quantity_question_needs_a_numbered_unit_on_its_subject():
+    assert Support(1.0, 0.5, quantity=None).covered  # not asking for a number
+    assert Support(1.0, 0.5, quantity=MIN_QUANTITY_SUPPORT).covered
+    assert not Support(1.0, 0.5, quantity=MIN_QUANTITY_SUPPORT - 0.01).covered
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("how long are rds backups kept?", True),
+    ("whats the max size of an s3 object", True),
+    ("alb - what does it cost per hour?", True),
+    ("is there a cap on how long i can keep a manual snapshot?", False),  # yes or no
+    ("rolling deploys - can i control how many instances update at once?", False),
+    ("is cross zone load balancing on by default?", False),
+    ("what is the default behaviour of an alb?", False),  # no number wanted
+])
+def test_asking_for_a_number_is_told_from_naming_one(question, asks):
+    assert asks_quantity(question) is asks
+
+
+@pytest.mark.parametrize("question, covered", [
+    ("how many read replicas can aurora have?", True),  # "up to 15 Aurora read replicas"
+    ("how many security groups can one ec2 instance have at most?", False),  # numbers, not that
+])
+def test_a_number_the_notes_give_is_told_from_one_they_lack(tutor, question, covered):
+    index = tutor.index.current()
+    passages = tutor.search(question)
+    found = support(question, passages, [], tutor.embedder, note_stats(index))
+    assert found.quantity is not None
+    assert (found.quantity >= MIN_QUANTITY_SUPPORT) is covered, found
+    assert tutor.ask(question).grounded is covered
 
 
 @pytest.mark.parametrize("question, rare, common", [
