@@ -19,6 +19,9 @@ _ABBREVIATION = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|incl)\.$", re.IGNORECASE
 _GLUE = re.compile(r"(?<=[a-z\)])(?=[A-Z][a-z]{2,})")
 _CAMEL_WORD = re.compile(r"\b\w*[a-z][A-Z]\w*\b")
 _PARENT_HEAD = re.compile(r"^(.{3,40}?)\s+[–\-:]\s+")
+# "IOPS – 500 max" states a figure; "S3 Storage", "SSE-S3" and "1. SSE-C" (an item) do not.
+_NUMBER = re.compile(r"(?<![\w.\-/])\d")
+_ENUMERATOR = re.compile(r"^\s*\d+[.)]\s")
 
 
 @dataclass(frozen=True)
@@ -94,10 +97,10 @@ def split_units(text: str, heading: str = "", known: frozenset[str] = frozenset(
         for line in block:
             if not table and is_title(line):
                 title = line.rstrip(".:")
-                if not line.endswith("."):
+                if not line.endswith(".") and not _NUMBER.search(_ENUMERATOR.sub("", line)):
                     continue
-                # "EBS Multi-attach is for the io1/io2 EBS Volume Types." heads what follows
-                # and states a fact of its own
+                # "EBS Multi-attach is for the io1/io2 EBS Volume Types." and "IOPS – 500 max"
+                # head what follows and state a fact of their own
                 units.append(Unit(line, len(units), heading=title))
                 continue
             line = unglue(line, known) if table else line
