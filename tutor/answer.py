@@ -338,9 +338,11 @@ def nearest_topics(passages: Sequence[Passage], limit: int = 3) -> list[str]:
     return list(dict.fromkeys(p.topic for p in passages))[:limit]
 
 
-def decline(passages: Sequence[Passage]) -> Answer:
+def decline(passages: Sequence[Passage], *, lacks_figure: bool = False) -> Answer:
+    """`lacks_figure`: the notes cover the subject but not the number asked for."""
     topics = nearest_topics(passages)
-    text = "The notes do not cover that, so I can't answer it from them."
+    text = ("The notes do not give that figure, so I can't answer it from them." if lacks_figure
+            else "The notes do not cover that, so I can't answer it from them.")
     if topics:
         text += " The nearest topics they do cover: " + ", ".join(topics) + "."
     return Answer(text=text, grounded=False, nearest_topics=topics)

@@ -87,10 +87,19 @@ class Support:
                 - W_COMMON * self.common)
 
     @property
-    def covered(self) -> bool:
-        if self.quantity is not None and self.quantity < MIN_QUANTITY_SUPPORT:
-            return False
+    def on_subject(self) -> bool:
+        """The notes cover what the question is about."""
         return self.value >= (MIN_SUPPORT if self.topical else MIN_UNTOPICAL_SUPPORT)
+
+    @property
+    def lacks_figure(self) -> bool:
+        """The notes cover the subject, but no unit on it gives the number asked for."""
+        return (self.on_subject and self.quantity is not None
+                and self.quantity < MIN_QUANTITY_SUPPORT)
+
+    @property
+    def covered(self) -> bool:
+        return self.on_subject and not self.lacks_figure
 
 
 def asks_quantity(question: str) -> bool:

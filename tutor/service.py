@@ -51,6 +51,9 @@ class Prepared:
     def covered(self) -> bool:
         return self.support.covered
 
+    def decline(self) -> Answer:
+        return offline.decline(self.passages, lacks_figure=self.support.lacks_figure)
+
 
 def subject_of(question: str) -> str:
     """The content words of a question ("how long does RDS keep backups" -> "RDS keep backups")."""
@@ -110,7 +113,7 @@ class Tutor:
         if choices:
             answer = self._choose(prepared, choices)
         elif not prepared.covered:
-            answer = offline.decline(prepared.passages)
+            answer = prepared.decline()
         elif self.llm is not None:
             answer = self._with_fallback(
                 lambda: generate.llm_answer(self.llm, prepared.standalone, prepared.passages,
@@ -144,7 +147,7 @@ class Tutor:
                     yield piece
         else:
             answer = (self._extractive(prepared) if prepared.covered
-                      else offline.decline(prepared.passages))
+                      else prepared.decline())
             for piece in pieces(answer.text):
                 yield piece
         yield await asyncio.to_thread(self._record, prepared, answer)
@@ -195,7 +198,7 @@ class Tutor:
 
     def _degraded(self, prepared: Prepared) -> Answer:
         answer = (self._extractive(prepared) if prepared.covered
-                  else offline.decline(prepared.passages))
+                  else prepared.decline())
         return answer.model_copy(update={"degraded": True})
 
     def _with_fallback(self, call, prepared: Prepared, fallback=None) -> Answer:
