@@ -65,7 +65,10 @@ _FUNCTION = frozenset(tokenize(
     "onto otherwise perhaps since so still than though thru thus till too toward towards "
     "until upon very via whatever whenever wherever whoever yet etc eg ie ok okay hey hi "
     "there's it's that's i've i'd i'll you're we're they're thats theres heres whos "
-    "between within without across through inside outside along beneath"
+    "between within without across through inside outside along beneath "
+    # contractions typed without the apostrophe
+    "didnt isnt arent wasnt werent hasnt havent hadnt shouldnt couldnt wouldnt youre theyre ive "
+    "youve weve theyve youll theyll itll"
 ))
 
 

@@ -22,6 +22,7 @@ _PARENT_HEAD = re.compile(r"^(.{3,40}?)\s+[–\-:]\s+")
 # "IOPS – 500 max" states a figure; "S3 Storage", "SSE-S3" and "1. SSE-C" (an item) do not.
 _NUMBER = re.compile(r"(?<![\w.\-/])\d")
 _ENUMERATOR = re.compile(r"^\s*\d+[.)]\s")
+_FIGURE_ITEM = re.compile(r"^\d[\d,]*\s+[–\-]\s")  # "21 – FTP (uploading files)": a list's item
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def unglue(line: str, known: frozenset[str]) -> str:
 def is_title(line: str) -> bool:
     """A sub-heading inside a passage ("CloudFront Signed URL vs S3 Pre-Signed URL")."""
     words = line.rstrip(".").split()
-    if not words or len(words) > 10 or line.rstrip()[-1] in "!?:" or line.count(".") > 1:
+    if not words or _FIGURE_ITEM.match(line) or len(words) > 10 or line.rstrip()[-1] in "!?:" or line.count(".") > 1:
         return False
     capitalised = sum(1 for w in words if not w[0].isalpha() or w[0].isupper() or len(w) <= 3)
     return capitalised >= 0.8 * len(words)

@@ -83,6 +83,7 @@ def test_function_words_are_not_content():
     question = "what do i put in my asg launch config?"
     assert "my" in question_terms(question)  # answers still match on it
     assert set(content_terms(question)) == {"put", "asg", "launch", "config"}
+    assert content_terms("i didnt set an expiry, youre sure?") == ["set", "expiri", "sure"]
 
 
 @pytest.mark.parametrize("question", [

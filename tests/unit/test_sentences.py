@@ -58,11 +58,13 @@ def test_a_short_capitalised_sentence_is_a_fact_and_heads_the_lines_after_it():
 
 def test_a_title_that_states_a_figure_is_a_unit_too():
     text = ("HDD\n\nsc1 (Cold HDD) is for data that is rarely read.\n\nIOPS (cold hdd) – 250 max\n\n"
-            "S3 Storage Classes\n\n1. SSE-S3\n\nEncrypts objects with AWS keys.")
+            "S3 Storage Classes\n\n1. SSE-S3\n\nEncrypts objects with AWS keys.\n\n"
+            "21 – FTP (uploading files)")
     units = split_units(text, "HDD")
     assert [u.text for u in units] == [
         "sc1 (Cold HDD) is for data that is rarely read.",
         "IOPS (cold hdd) – 250 max",  # the notes' only line with the figure
         "Encrypts objects with AWS keys.",  # "S3" and "1. SSE-S3" name things, state no figure
+        "21 – FTP (uploading files)",  # an item of a list of ports, not a heading
     ]
     assert units[2].heading == "1. SSE-S3"
