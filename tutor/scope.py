@@ -68,7 +68,7 @@ _YES_NO = re.compile(r"^\W*(?:(?:so|but|and|also|ok|okay|hey|yo|hi)\W+)*"
 _QUANTITY_WORDS = frozenset(tokenize(
     "many much long often big large fast soon old max maximum min minimum default limit size "
     "number value price cost timeout port per hour month second minute gb day request"))
-_NUMBER = re.compile(r"(?<![\w.])\d")  # "15 minutes", "5TB"; not the digit in S3 or EC2
+_NUMBER = re.compile(r"(?<![\w.])\d(?:[\d,.]*\d)?")  # "15 minutes", "5TB"; not the digit in S3 or EC2
 _ENUMERATOR = re.compile(r"^\s*\d+[.)]\s")  # "2. A new DB is restored..." numbers a step
 
 
@@ -116,9 +116,10 @@ def quantity_support(question: str, weights: dict[str, float],
         return None
     subject = {t: w for t, w in weights.items() if t not in _QUANTITY_WORDS}
     total = sum(subject.values()) or 1.0
+    named = set(_NUMBER.findall(question))  # "route 53", "s3 one zone": part of the subject
     numbered = [sum(w for t, w in subject.items() if t in s.weights) / total
                 for s in content[:QUANTITY_UNITS]
-                if _NUMBER.search(_ENUMERATOR.sub("", s.unit.text))]
+                if set(_NUMBER.findall(_ENUMERATOR.sub("", s.unit.text))) - named]
     return max(numbered, default=0.0)
 
 

@@ -54,6 +54,7 @@ def test_asking_for_a_number_is_told_from_naming_one(question, asks):
 @pytest.mark.parametrize("question, covered", [
     ("how many read replicas can aurora have?", True),  # "up to 15 Aurora read replicas"
     ("how many security groups can one ec2 instance have at most?", False),  # numbers, not that
+    ("how much does a route 53 hosted zone cost per month?", False),  # "53" names the service
 ])
 def test_a_number_the_notes_give_is_told_from_one_they_lack(tutor, question, covered):
     index = tutor.index.current()
