@@ -21,11 +21,9 @@ something the notes mention in passing; it needs much stronger support (MIN_UNTO
 in the wide gap on dev between such out-of-scope questions, 0.80 at most, and in-scope ones like
 "st1 vs sc1 when would i pick each?", 1.16 at least).
 
-A question that asks for a quantity ("how long", "what's the max", "how much ... per hour") is
-covered only when a unit holding a number also names what the question is about: the notes cover
-CloudFront but give no default TTL, and a line with some other number ("TTL values can be set from
-0 seconds to 1 year") does not answer it. Set on dev between such questions (0.18 at most) and
-in-scope ones (0.20 at least).
+A question that asks for a figure ("how long", "what's the max") is covered only when a unit
+holding a number of that kind names a fair share of its subject (MIN_QUANTITY_SUPPORT of its IDF
+weight; tutor/figures.py): the notes cover CloudFront but give no default TTL.
 """
 
 from __future__ import annotations
@@ -39,6 +37,7 @@ import numpy as np
 from tutor.acronyms import expand
 from tutor.answer import NoteStats, Scored, content_terms, score_units
 from tutor.embeddings import Embedder, common_words
+from tutor.figures import quantity_support
 from tutor.lexical import surface_forms, tokenize
 from tutor.types import Passage
 
@@ -47,31 +46,9 @@ W_RARE = 0.65
 W_COMMON = 0.2
 MIN_SUPPORT = 0.45  # below it the tutor declines
 MIN_UNTOPICAL_SUPPORT = 1.0  # the same, when no question term is in the answer's headings
-MIN_QUANTITY_SUPPORT = 0.2  # share of a quantity question's subject its best numbered unit names
-QUANTITY_UNITS = 30  # how far down the ranked units a numbered one is looked for
+MIN_QUANTITY_SUPPORT = 0.2  # share of a figure question's subject its best numbered unit names
 
 _IDENTIFIER = re.compile(r"[\d.]")  # a digit or a dot: an address, a size, a file name
-# Asking for a number, not merely naming one: "is it on by default?", "can i limit..." and "what
-# is the default behaviour" are not.
-_ASKS_QUANTITY = re.compile(
-    r"\b(how (many|much|long|often|big|large|fast|soon|old)|max(imum)?|min(imum)?"
-    r"|what(?:'?s| is| are) the (?:\w+ ){0,2}(default|limit|size|price|cost|timeout|port|ttl|retention)s?"
-    r"(?!\s+(?!(?:for|of|in|on|if|when|per|value|ttl|timeout|size|limit|period|port)\b)[a-z])"
-    r"|default (?:\w+ )?(value|ttl|timeout|size|limit|period|port)|number of|(what|which) port"
-    r"|what percent(age)?"
-    r"|per (hour|month|second|minute|gb|day|request))\b", re.IGNORECASE)
-_CLAUSE_BREAK = re.compile(r"[?.!;,:]|\s[-–]\s")
-# A clause opening like this asks yes or no ("is there a cap on how long i can keep it?").
-_YES_NO = re.compile(r"^\W*(?:(?:so|but|and|also|ok|okay|hey|yo|hi)\W+)*"
-                     r"(is|are|am|was|were|can|could|does|do|did|should|will|would|has|have)\b",
-                     re.IGNORECASE)
-_QUANTITY_WORDS = frozenset(tokenize(
-    "many much long often big large fast soon old max maximum min minimum default limit size "
-    "number value price cost timeout port per hour month second minute gb day request"))
-_NUMBER = re.compile(r"(?<![\w.])\d(?:[\d,.]*\d)?")  # "15 minutes", "5TB"; not the digit in S3 or EC2
-_ENUMERATOR = re.compile(r"^\s*\d+[.)]\s")  # "2. A new DB is restored..." numbers a step
-
-
 @dataclass(frozen=True)
 class Support:
     best: float
@@ -100,27 +77,6 @@ class Support:
     @property
     def covered(self) -> bool:
         return self.on_subject and not self.lacks_figure
-
-
-def asks_quantity(question: str) -> bool:
-    """"How long are backups kept?" asks for a number; "can i control how many..." does not."""
-    return any(_ASKS_QUANTITY.search(clause) and not _YES_NO.match(clause)
-               for clause in _CLAUSE_BREAK.split(question))
-
-
-def quantity_support(question: str, weights: dict[str, float],
-                     content: Sequence[Scored]) -> float | None:
-    """For a question asking for a quantity: the IDF share of its subject terms (not "long",
-    "max"...) named by the best unit that holds a number; None for other questions."""
-    if not asks_quantity(question):
-        return None
-    subject = {t: w for t, w in weights.items() if t not in _QUANTITY_WORDS}
-    total = sum(subject.values()) or 1.0
-    named = set(_NUMBER.findall(question))  # "route 53", "s3 one zone": part of the subject
-    numbered = [sum(w for t, w in subject.items() if t in s.weights) / total
-                for s in content[:QUANTITY_UNITS]
-                if set(_NUMBER.findall(_ENUMERATOR.sub("", s.unit.text))) - named]
-    return max(numbered, default=0.0)
 
 
 def support(question: str, passages: Sequence[Passage], chosen: Sequence[Scored],

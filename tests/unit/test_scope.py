@@ -12,7 +12,6 @@ from tutor.scope import (
     W_COMMON,
     W_RARE,
     Support,
-    asks_quantity,
     support,
 )
 
@@ -36,19 +35,6 @@ def test_a_quantity_question_needs_a_numbered_unit_on_its_subject():
     assert Support(1.0, 0.5, quantity=None).covered  # not asking for a number
     assert Support(1.0, 0.5, quantity=MIN_QUANTITY_SUPPORT).covered
     assert not Support(1.0, 0.5, quantity=MIN_QUANTITY_SUPPORT - 0.01).covered
-
-
-@pytest.mark.parametrize("question, asks", [
-    ("how long are rds backups kept?", True),
-    ("whats the max size of an s3 object", True),
-    ("alb - what does it cost per hour?", True),
-    ("is there a cap on how long i can keep a manual snapshot?", False),  # yes or no
-    ("rolling deploys - can i control how many instances update at once?", False),
-    ("is cross zone load balancing on by default?", False),
-    ("what is the default behaviour of an alb?", False),  # no number wanted
-])
-def test_asking_for_a_number_is_told_from_naming_one(question, asks):
-    assert asks_quantity(question) is asks
 
 
 @pytest.mark.parametrize("question, covered", [
