@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from tutor.answer import Scored
 from tutor.lexical import tokenize
+from tutor.sentences import ENUMERATOR, NUMBER
 
 QUANTITY_UNITS = 30  # how far down the ranked units a numbered one is looked for
 
@@ -33,9 +34,6 @@ _YES_NO = re.compile(r"^\W*(?:(?:so|but|and|also|ok|okay|hey|yo|hi)\W+)*"
 _QUANTITY_WORDS = frozenset(tokenize(
     "many much long often big large fast soon old max maximum min minimum default limit size "
     "number value price cost timeout port per hour month second minute gb day request"))
-# "15 minutes", "5TB", "3,000"; not the digit in S3 or EC2
-_NUMBER = re.compile(r"(?<![\w.])\d(?:[\d,.]*\d)?")
-_ENUMERATOR = re.compile(r"^\s*\d+[.)]\s")  # "2. A new DB is restored..." numbers a step
 
 
 def asks_quantity(question: str) -> bool:
@@ -53,8 +51,8 @@ def quantity_support(question: str, weights: dict[str, float],
         return None
     subject = {t: w for t, w in weights.items() if t not in _QUANTITY_WORDS}
     total = sum(subject.values()) or 1.0
-    named = set(_NUMBER.findall(question))  # "route 53": part of the subject, not the figure
+    named = set(NUMBER.findall(question))  # "route 53": part of the subject, not the figure
     numbered = [sum(w for t, w in subject.items() if t in s.weights) / total
                 for s in content[:QUANTITY_UNITS]
-                if set(_NUMBER.findall(_ENUMERATOR.sub("", s.unit.text))) - named]
+                if set(NUMBER.findall(ENUMERATOR.sub("", s.unit.text))) - named]
     return max(numbered, default=0.0)

@@ -49,6 +49,8 @@ MIN_UNTOPICAL_SUPPORT = 1.0  # the same, when no question term is in the answer'
 MIN_QUANTITY_SUPPORT = 0.2  # share of a figure question's subject its best numbered unit names
 
 _IDENTIFIER = re.compile(r"[\d.]")  # a digit or a dot: an address, a size, a file name
+
+
 @dataclass(frozen=True)
 class Support:
     best: float

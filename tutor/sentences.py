@@ -19,9 +19,9 @@ _ABBREVIATION = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|incl)\.$", re.IGNORECASE
 _GLUE = re.compile(r"(?<=[a-z\)])(?=[A-Z][a-z]{2,})")
 _CAMEL_WORD = re.compile(r"\b\w*[a-z][A-Z]\w*\b")
 _PARENT_HEAD = re.compile(r"^(.{3,40}?)\s+[–\-:]\s+")
-# "IOPS – 500 max" states a figure; "S3 Storage", "SSE-S3" and "1. SSE-C" (an item) do not.
-_NUMBER = re.compile(r"(?<![\w.\-/])\d")
-_ENUMERATOR = re.compile(r"^\s*\d+[.)]\s")
+# A figure: "IOPS – 500 max", "3,000", "1.5"; not the digit of a name ("S3", "SSE-S3", "X.509").
+NUMBER = re.compile(r"(?<![\w.])\d(?:[\d,.]*\d)?")
+ENUMERATOR = re.compile(r"^\s*\d+[.)]\s")  # "1. SSE-C" numbers an item of a list: no figure
 _FIGURE_ITEM = re.compile(r"^\d[\d,]*\s+[–\-]\s")  # "21 – FTP (uploading files)": a list's item
 
 
@@ -66,7 +66,8 @@ def unglue(line: str, known: frozenset[str]) -> str:
 def is_title(line: str) -> bool:
     """A sub-heading inside a passage ("CloudFront Signed URL vs S3 Pre-Signed URL")."""
     words = line.rstrip(".").split()
-    if not words or _FIGURE_ITEM.match(line) or len(words) > 10 or line.rstrip()[-1] in "!?:" or line.count(".") > 1:
+    if (not words or _FIGURE_ITEM.match(line) or len(words) > 10 or line.rstrip()[-1] in "!?:"
+            or line.count(".") > 1):
         return False
     capitalised = sum(1 for w in words if not w[0].isalpha() or w[0].isupper() or len(w) <= 3)
     return capitalised >= 0.8 * len(words)
@@ -98,7 +99,7 @@ def split_units(text: str, heading: str = "", known: frozenset[str] = frozenset(
         for line in block:
             if not table and is_title(line):
                 title = line.rstrip(".:")
-                if not line.endswith(".") and not _NUMBER.search(_ENUMERATOR.sub("", line)):
+                if not line.endswith(".") and not NUMBER.search(ENUMERATOR.sub("", line)):
                     continue
                 # "EBS Multi-attach is for the io1/io2 EBS Volume Types." and "IOPS – 500 max"
                 # head what follows and state a fact of their own

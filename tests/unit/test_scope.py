@@ -16,6 +16,11 @@ from tutor.scope import (
 )
 
 
+def support_on_the_notes(tutor, question):
+    return support(question, tutor.search(question), [], tutor.embedder,
+                   note_stats(tutor.index.current()))
+
+
 def test_support_rewards_answered_terms_and_penalises_unknown_ones():
     base = Support(best=0.5, answered=0.0)
     assert Support(0.5, 0.4).value == pytest.approx(base.value + W_ANSWERED * 0.4)
@@ -43,9 +48,7 @@ def test_a_quantity_question_needs_a_numbered_unit_on_its_subject():
     ("how much does a route 53 hosted zone cost per month?", False),  # "53" names the service
 ])
 def test_a_number_the_notes_give_is_told_from_one_they_lack(tutor, question, covered):
-    index = tutor.index.current()
-    passages = tutor.search(question)
-    found = support(question, passages, [], tutor.embedder, note_stats(index))
+    found = support_on_the_notes(tutor, question)
     assert found.quantity is not None
     assert (found.quantity >= MIN_QUANTITY_SUPPORT) is covered, found
     answer = tutor.ask(question)
@@ -60,9 +63,7 @@ def test_a_number_the_notes_give_is_told_from_one_they_lack(tutor, question, cov
     ("can the vpc on 10.0.0.0/16 serve api.mysite.com?", False, False),  # the student's own
 ])
 def test_words_the_notes_never_use_count_by_kind(tutor, question, rare, common):
-    index = tutor.index.current()
-    passages = tutor.search(question)
-    found = support(question, passages, [], tutor.embedder, note_stats(index))
+    found = support_on_the_notes(tutor, question)
     assert (found.rare > 0) is rare and (found.common > 0) is common, found
 
 
