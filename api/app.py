@@ -48,8 +48,9 @@ def create_app(settings: Settings, tutor: Tutor | None = None, *, warm: bool = F
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = tutor is None
         # Concurrent requests share query-embedding calls (bench/load.py measures the gain).
-        app.state.tutor = (build_tutor(settings, embedder=BatchingEmbedder(MiniLMEmbedder()))
-                           if owned else tutor)
+        app.state.tutor = (
+            build_tutor(settings, embedder=BatchingEmbedder(MiniLMEmbedder())) if owned else tutor
+        )
         app.state.jobs = IngestJobs()
         if warm:
             await asyncio.to_thread(app.state.tutor.warm)

@@ -36,8 +36,18 @@ def free_port() -> int:
 
 def start(app: str, env: dict[str, str], *, factory: bool = False) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    cmd = [PYTHON, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-           "--log-level", "warning"]
+    cmd = [
+        PYTHON,
+        "-m",
+        "uvicorn",
+        app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
     if factory:
         cmd.append("--factory")
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env})
@@ -73,7 +83,9 @@ async def hammer(url: str, questions: list[str], concurrency: int, total: int) -
         for i in queue:
             started = time.perf_counter()
             try:
-                r = await client.post(f"{url}/v1/chat", json={"message": questions[i % len(questions)]})
+                r = await client.post(
+                    f"{url}/v1/chat", json={"message": questions[i % len(questions)]}
+                )
                 if r.status_code != 200:
                     errors += 1
             except httpx.HTTPError:
@@ -106,11 +118,19 @@ def main() -> None:
         if line.strip()
     ]
     data_dir = tempfile.mkdtemp(prefix="bench-load-")
-    env = {"TUTOR_DATA_DIR": data_dir, "TUTOR_RATE_LIMIT": "1000000/minute",
-           "TUTOR_LOG_LEVEL": "WARNING",
-           "ANONYMIZED_TELEMETRY": "False", "HF_HUB_OFFLINE": "1"}
-    subprocess.run([str(Path(PYTHON).parent / "tutor"), "ingest"], cwd=ROOT,
-                   env={**os.environ, **env}, check=True)
+    env = {
+        "TUTOR_DATA_DIR": data_dir,
+        "TUTOR_RATE_LIMIT": "1000000/minute",
+        "TUTOR_LOG_LEVEL": "WARNING",
+        "ANONYMIZED_TELEMETRY": "False",
+        "HF_HUB_OFFLINE": "1",
+    }
+    subprocess.run(
+        [str(Path(PYTHON).parent / "tutor"), "ingest"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+    )
     tutor, tutor_url = start("api.app:app_from_env", env, factory=True)
     peer, peer_url = start("bench.peer_app:app", env)
     rows = []
@@ -118,7 +138,10 @@ def main() -> None:
         for name, url in (("notes-tutor", tutor_url), ("peer (tutorial)", peer_url)):
             asyncio.run(hammer(url, questions, 4, 40))  # warm up
         for concurrency in args.concurrency:
-            for name, url, proc in (("notes-tutor", tutor_url, tutor), ("peer (tutorial)", peer_url, peer)):
+            for name, url, proc in (
+                ("notes-tutor", tutor_url, tutor),
+                ("peer (tutorial)", peer_url, peer),
+            ):
                 result = asyncio.run(hammer(url, questions, concurrency, args.requests))
                 rows.append((name, concurrency, result, peak_rss_mb(proc.pid)))
     finally:
@@ -130,14 +153,23 @@ def main() -> None:
     for col in ("server", "concurrency", "req/s", "p50 ms", "p95 ms", "errors", "peak RSS MB"):
         table.add_column(col, justify="right")
     for name, c, r, rss in rows:
-        table.add_row(name, str(c), f"{r['rps']:.1f}", f"{r['p50']:.0f}", f"{r['p95']:.0f}",
-                      str(r["errors"]), f"{rss:.0f}")
+        table.add_row(
+            name,
+            str(c),
+            f"{r['rps']:.1f}",
+            f"{r['p50']:.0f}",
+            f"{r['p95']:.0f}",
+            str(r["errors"]),
+            f"{rss:.0f}",
+        )
     Console().print(table)
     for c in args.concurrency:
         ours = next(r for n, cc, r, _ in rows if n == "notes-tutor" and cc == c)
         peer_r = next(r for n, cc, r, _ in rows if n != "notes-tutor" and cc == c)
-        print(f"concurrency {c}: throughput {ours['rps'] / peer_r['rps']:.2f}x the peer's, "
-              f"p95 {ours['p95'] / peer_r['p95']:.2f}x the peer's")
+        print(
+            f"concurrency {c}: throughput {ours['rps'] / peer_r['rps']:.2f}x the peer's, "
+            f"p95 {ours['p95'] / peer_r['p95']:.2f}x the peer's"
+        )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The peer service for bench/load.py: the LangChain tutorial retriever (k=4) behind /v1/chat.
 
-    uvicorn bench.peer_app:app --port N       (no LLM: returns the retrieved text)
+uvicorn bench.peer_app:app --port N       (no LLM: returns the retrieved text)
 """
 
 from __future__ import annotations

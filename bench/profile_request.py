@@ -69,8 +69,11 @@ def main() -> None:
     if store.active_name() is None:
         ingest([settings.corpus_dir], settings=settings, store=store, embedder=embedder)
     tutor = build_tutor(settings, embedder=embedder)
-    questions = [json.loads(line)["question"]
-                 for line in (ROOT / "evals/data/dev.jsonl").read_text().splitlines() if line]
+    questions = [
+        json.loads(line)["question"]
+        for line in (ROOT / "evals/data/dev.jsonl").read_text().splitlines()
+        if line
+    ]
     r = settings.retrieval
     totals: dict[str, float] = defaultdict(float)
     timed = timed_embedder(embedder, totals, "score: embed units + question")
@@ -98,9 +101,19 @@ def main() -> None:
         lexical = index.lexical.search(standalone, n)
         t = stage("bm25", t)
         fused = fuse(dense, lexical, r)
-        passages = [Passage(chunk_id=c.id, text=c.text, section=c.section, source=c.source,
-                            score=s, start=c.start, end=c.end)
-                    for cid, s in fused[: r.k] if (c := index.by_id.get(cid))]
+        passages = [
+            Passage(
+                chunk_id=c.id,
+                text=c.text,
+                section=c.section,
+                source=c.source,
+                score=s,
+                start=c.start,
+                end=c.end,
+            )
+            for cid, s in fused[: r.k]
+            if (c := index.by_id.get(cid))
+        ]
         stats = offline.note_stats(index)
         t = stage("fusion + passages", t)
         before = totals["score: embed units + question"]
@@ -123,12 +136,16 @@ def main() -> None:
     tutor.close()
 
     total = sum(totals.values())
-    print(f"{args.requests} requests, mean {total / args.requests * 1000:.1f} ms each "
-          f"(torch threads {__import__('torch').get_num_threads()})")
+    print(
+        f"{args.requests} requests, mean {total / args.requests * 1000:.1f} ms each "
+        f"(torch threads {__import__('torch').get_num_threads()})"
+    )
     rename = {"score: all": "score: units against the question"}
     for name, seconds in sorted(totals.items(), key=lambda kv: -kv[1]):
-        print(f"  {rename.get(name, name):40s} {seconds / args.requests * 1000:7.1f} ms"
-              f"  {seconds / total:6.1%}")
+        print(
+            f"  {rename.get(name, name):40s} {seconds / args.requests * 1000:7.1f} ms"
+            f"  {seconds / total:6.1%}"
+        )
 
 
 if __name__ == "__main__":

@@ -23,9 +23,7 @@ def _merged(sections: list[Section], target: int) -> Iterator[tuple[str, int, in
     """(label, start, end) of runs of consecutive sections in one topic, each <= `target` chars."""
     run: list[Section] = []
     for section in sections:
-        if run and (
-            section.path[0] != run[0].path[0] or section.end - run[0].start > target
-        ):
+        if run and (section.path[0] != run[0].path[0] or section.end - run[0].start > target):
             yield _label(run), run[0].start, run[-1].end
             run = []
         run.append(section)
@@ -34,7 +32,7 @@ def _merged(sections: list[Section], target: int) -> Iterator[tuple[str, int, in
 
 
 def _label(run: list[Section]) -> str:
-    """"EBS > EBS Delete on Termination attribute · EBS Snapshots": every heading a run holds."""
+    """ "EBS > EBS Delete on Termination attribute · EBS Snapshots": every heading a run holds."""
     if len(run) == 1:
         return run[0].label
     topic = run[0].path[0]

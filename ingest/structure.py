@@ -16,11 +16,83 @@ _BULLET = re.compile(r"^\s*(?:[•\-–*]|\d+[.)])\s")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _TOKEN = re.compile(r"[A-Za-z0-9][\w\-]*")
 _FILLER = frozenset(
-    ["aws", "amazon", "how", "to", "what", "are", "is", "the", "a", "an", "of", "for", "and", "or", "use", "uses", "case", "cases", "type", "types", "overview", "difference", "between", "advantages", "disadvantages", "advanced", "using", "improving", "signing", "feature", "features", "with", "in", "on", "vs", "from", "your", "own", "creating", "create", "choose", "does", "do", "work", "there", "several", "new", "important", "notes", "summary", "other", "options", "option", "comparison"]
+    [
+        "aws",
+        "amazon",
+        "how",
+        "to",
+        "what",
+        "are",
+        "is",
+        "the",
+        "a",
+        "an",
+        "of",
+        "for",
+        "and",
+        "or",
+        "use",
+        "uses",
+        "case",
+        "cases",
+        "type",
+        "types",
+        "overview",
+        "difference",
+        "between",
+        "advantages",
+        "disadvantages",
+        "advanced",
+        "using",
+        "improving",
+        "signing",
+        "feature",
+        "features",
+        "with",
+        "in",
+        "on",
+        "vs",
+        "from",
+        "your",
+        "own",
+        "creating",
+        "create",
+        "choose",
+        "does",
+        "do",
+        "work",
+        "there",
+        "several",
+        "new",
+        "important",
+        "notes",
+        "summary",
+        "other",
+        "options",
+        "option",
+        "comparison",
+    ]
 )
 # Acronyms that name a concept, not a service: never a topic on their own.
 _GENERIC = frozenset(
-    ["DB", "URL", "API", "AZ", "AZs", "IP", "ID", "HTTP", "HTTPS", "SQL", "OS", "SSD", "HDD", "VS", "TCP", "UDP"]
+    [
+        "DB",
+        "URL",
+        "API",
+        "AZ",
+        "AZs",
+        "IP",
+        "ID",
+        "HTTP",
+        "HTTPS",
+        "SQL",
+        "OS",
+        "SSD",
+        "HDD",
+        "VS",
+        "TCP",
+        "UDP",
+    ]
 )
 MAX_HEADING_CHARS = 70
 
@@ -68,7 +140,7 @@ def _looks_like_heading(line: str) -> bool:
 
 
 def _is_definition(line: str) -> bool:
-    """"Signed URL – Access to individual files": one entry of an unbulleted list."""
+    """ "Signed URL – Access to individual files": one entry of an unbulleted list."""
     return " – " in line and not line.rstrip().endswith(".")
 
 
@@ -125,9 +197,7 @@ def _topic_names(assigned: list[tuple[str, str]]) -> dict[str, str]:
             if token in words and words.index(token) + 1 < len(words):
                 nexts[words[words.index(token) + 1]] += 1
         best = nexts.most_common(1)
-        extend = (
-            best and best[0][1] >= 0.6 * len(headings) and best[0][0].lower() not in _FILLER
-        )
+        extend = best and best[0][1] >= 0.6 * len(headings) and best[0][0].lower() not in _FILLER
         names[token] = f"{token} {best[0][0]}" if extend else token
     return names
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-import pytest
 
+import pytest
 from support import CORPUS, NOTES, ROOT, make_settings  # noqa: F401  (re-exported)
 
 os.environ["ANONYMIZED_TELEMETRY"] = "False"

@@ -39,37 +39,44 @@ WINDOW_COVERAGE = 0.3  # weight of the IDF share of question terms a window cove
 COVERAGE_BONUS = 0.5  # weight of the IDF share of still-missing question terms a unit adds
 MCQ_MARGIN = 0.12  # the best choice must beat the runner-up by this much, or we abstain
 
-_NUMERIC_Q = re.compile(r"\b(how (many|much|long|often|big|fast)|max(imum)?|min(imum)?|default|"
-                        r"limit|size|number of|what port|which port|how soon)\b", re.IGNORECASE)
+_NUMERIC_Q = re.compile(
+    r"\b(how (many|much|long|often|big|fast)|max(imum)?|min(imum)?|default|"
+    r"limit|size|number of|what port|which port|how soon)\b",
+    re.IGNORECASE,
+)
 _DIGIT = re.compile(r"\d")
 # Words that say what kind of answer is wanted but not what it is about.
-_GENERIC = frozenset(tokenize(
-    "difference different differ versus vs like use used using would example pls please explain "
-    "mean means actually thing things work works good tell quick comparison pros cons plain "
-    "english happen happens need want get kind way best really basically someone exactly "
-    # conversational filler: says nothing about the subject, and is rare in notes
-    "me u am let say says saying gave give huge pick picked worth rather normal fine gone "
-    "struggling worried anymore wont cant dont doesnt tips"
-)) | {"vs"}
+_GENERIC = frozenset(
+    tokenize(
+        "difference different differ versus vs like use used using would example pls please explain "
+        "mean means actually thing things work works good tell quick comparison pros cons plain "
+        "english happen happens need want get kind way best really basically someone exactly "
+        # conversational filler: says nothing about the subject, and is rare in notes
+        "me u am let say says saying gave give huge pick picked worth rather normal fine gone "
+        "struggling worried anymore wont cant dont doesnt tips"
+    )
+) | {"vs"}
 # Function words: pronouns, question words, auxiliaries. Rare in notes, so their IDF is high, and
 # a question's "my", "what" or "do" would otherwise outweigh its subject.
-_FUNCTION = frozenset(tokenize(
-    "i i'm im me my mine myself we us our ours you your yours u he him his she her it its they them "
-    "their what whats what's which who whom whose when where why how hows whether "
-    "do does did doing done am is are was were be been being have has had having can could "
-    "shall should will would may might must ought isn't aren't wasn't don't didn't doesn't "
-    "a an the this that these those some any each every either neither all both "
-    "about above after again against also although always among another anyone anything "
-    "anyway around because before behind below beside besides beyond during else ever "
-    "from here hence however into just maybe meanwhile moreover nevertheless "
-    "onto otherwise perhaps since so still than though thru thus till too toward towards "
-    "until upon very via whatever whenever wherever whoever yet etc eg ie ok okay hey hi "
-    "there's it's that's i've i'd i'll you're we're they're thats theres heres whos "
-    "between within without across through inside outside along beneath "
-    # contractions typed without the apostrophe
-    "didnt isnt arent wasnt werent hasnt havent hadnt shouldnt couldnt wouldnt youre theyre ive "
-    "youve weve theyve youll theyll itll"
-))
+_FUNCTION = frozenset(
+    tokenize(
+        "i i'm im me my mine myself we us our ours you your yours u he him his she her it its they them "
+        "their what whats what's which who whom whose when where why how hows whether "
+        "do does did doing done am is are was were be been being have has had having can could "
+        "shall should will would may might must ought isn't aren't wasn't don't didn't doesn't "
+        "a an the this that these those some any each every either neither all both "
+        "about above after again against also although always among another anyone anything "
+        "anyway around because before behind below beside besides beyond during else ever "
+        "from here hence however into just maybe meanwhile moreover nevertheless "
+        "onto otherwise perhaps since so still than though thru thus till too toward towards "
+        "until upon very via whatever whenever wherever whoever yet etc eg ie ok okay hey hi "
+        "there's it's that's i've i'd i'll you're we're they're thats theres heres whos "
+        "between within without across through inside outside along beneath "
+        # contractions typed without the apostrophe
+        "didnt isnt arent wasnt werent hasnt havent hadnt shouldnt couldnt wouldnt youre theyre ive "
+        "youve weve theyve youll theyll itll"
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -133,11 +140,12 @@ class Scored:
     unit: Unit
     passage_n: int  # 1-based number of its passage
     score: float
-    weights: dict[str, float] = field(default_factory=dict, compare=False)  # matched term -> IDF share
+    weights: dict[str, float] = field(
+        default_factory=dict, compare=False
+    )  # matched term -> IDF share
 
 
-def passage_units(passage: Passage, embedder: Embedder,
-                  stats: NoteStats) -> PreparedUnits:
+def passage_units(passage: Passage, embedder: Embedder, stats: NoteStats) -> PreparedUnits:
     cached = stats.units.get(passage.chunk_id)
     if cached is None:
         heading = passage.section.split(" > ")[-1]
@@ -148,15 +156,22 @@ def passage_units(passage: Passage, embedder: Embedder,
             units=found,
             vectors=embedder.embed_batch(rendered),
             terms=[expand(tokenize(r), stats.acronyms) for r in rendered],
-            section_terms=[expand(section | set(tokenize(u.heading)), stats.acronyms)
-                           for u in found],
+            section_terms=[
+                expand(section | set(tokenize(u.heading)), stats.acronyms) for u in found
+            ],
         )
     return cached
 
 
-def score_units(question: str, passages: Sequence[Passage], embedder: Embedder,
-                stats: NoteStats, *, query_vector: np.ndarray | None = None,
-                terms: Sequence[str] | None = None) -> list[Scored]:
+def score_units(
+    question: str,
+    passages: Sequence[Passage],
+    embedder: Embedder,
+    stats: NoteStats,
+    *,
+    query_vector: np.ndarray | None = None,
+    terms: Sequence[str] | None = None,
+) -> list[Scored]:
     """Every unit of the passages, best first; `terms` defaults to the question's terms."""
     terms = question_terms(question) if terms is None else terms
     weights = {t: stats.idf(t) for t in terms}
@@ -166,8 +181,9 @@ def score_units(question: str, passages: Sequence[Passage], embedder: Embedder,
     unit_vectors = []
     for n, passage in enumerate(passages, 1):
         prepared = passage_units(passage, embedder, stats)
-        units.extend(zip(prepared.units, [n] * len(prepared.units), prepared.terms,
-                         prepared.section_terms))
+        units.extend(
+            zip(prepared.units, [n] * len(prepared.units), prepared.terms, prepared.section_terms)
+        )
         unit_vectors.append(prepared.vectors)
     if not units:
         return []
@@ -179,8 +195,7 @@ def score_units(question: str, passages: Sequence[Passage], embedder: Embedder,
         matched = {t: w / total for t, w in weights.items() if t in unit_terms}
         lexical = sum(matched.values())
         section = sum(w for t, w in weights.items() if t in section_terms) / total
-        score = (W_MEANING * float(cosine) + W_TERMS * lexical + W_SECTION * section
-                 + W_RANK / n)
+        score = W_MEANING * float(cosine) + W_TERMS * lexical + W_SECTION * section + W_RANK / n
         if numeric and _DIGIT.search(unit.text):
             score += NUMBER_BONUS
         if len(unit.text) < 25:
@@ -226,7 +241,7 @@ def best_window(scored: Sequence[Scored]) -> list[Scored]:
                 covered.update(items[end].weights)
                 total = value + WINDOW_COVERAGE * sum(covered.values())
                 if total > best[0]:
-                    best = (total, items[start:end + 1])
+                    best = (total, items[start : end + 1])
     return best[1]
 
 
@@ -275,8 +290,11 @@ def drop_dangling(chosen: list[Scored]) -> list[Scored]:
     kept = []
     for i, item in enumerate(chosen):
         after = chosen[i + 1] if i + 1 < len(chosen) else None
-        follows = (after is not None and after.passage_n == item.passage_n
-                   and after.unit.position == item.unit.position + 1)
+        follows = (
+            after is not None
+            and after.passage_n == item.passage_n
+            and after.unit.position == item.unit.position + 1
+        )
         if item.unit.text.rstrip().endswith(":") and not follows:
             continue
         kept.append(item)
@@ -288,8 +306,14 @@ def in_order(chosen: Sequence[Scored]) -> list[Scored]:
 
 
 def citation(n: int, passage: Passage) -> Citation:
-    return Citation(n=n, chunk_id=passage.chunk_id, source=passage.source,
-                    section=passage.section, snippet=passage.text[:240], score=passage.score)
+    return Citation(
+        n=n,
+        chunk_id=passage.chunk_id,
+        source=passage.source,
+        section=passage.section,
+        snippet=passage.text[:240],
+        score=passage.score,
+    )
 
 
 def runs(chosen: Sequence[Scored]) -> list[list[Scored]]:
@@ -344,15 +368,23 @@ def nearest_topics(passages: Sequence[Passage], limit: int = 3) -> list[str]:
 def decline(passages: Sequence[Passage], *, lacks_figure: bool = False) -> Answer:
     """`lacks_figure`: the notes cover the subject but not the number asked for."""
     topics = nearest_topics(passages)
-    text = ("The notes do not give that figure, so I can't answer it from them." if lacks_figure
-            else "The notes do not cover that, so I can't answer it from them.")
+    text = (
+        "The notes do not give that figure, so I can't answer it from them."
+        if lacks_figure
+        else "The notes do not cover that, so I can't answer it from them."
+    )
     if topics:
         text += " The nearest topics they do cover: " + ", ".join(topics) + "."
     return Answer(text=text, grounded=False, nearest_topics=topics)
 
 
-def choose(question: str, choices: Sequence[str], evidence: Sequence[Sequence[Passage]],
-           embedder: Embedder, stats: NoteStats) -> tuple[int | None, list[Scored]]:
+def choose(
+    question: str,
+    choices: Sequence[str],
+    evidence: Sequence[Sequence[Passage]],
+    embedder: Embedder,
+    stats: NoteStats,
+) -> tuple[int | None, list[Scored]]:
     """The choice the notes support best, or None when no choice clearly wins.
 
     evidence[i] holds the passages retrieved for the question together with choice i.

@@ -25,25 +25,35 @@ _ASKS_QUANTITY = re.compile(
     r"(?!\s+(?!(?:for|of|in|on|if|when|per|value|ttl|timeout|size|limit|period|port)\b)[a-z])"
     r"|default (?:\w+ )?(value|ttl|timeout|size|limit|period|port)|number of|(what|which) port"
     r"|what percent(age)?"
-    r"|per (hour|month|second|minute|gb|day|request))\b", re.IGNORECASE)
+    r"|per (hour|month|second|minute|gb|day|request))\b",
+    re.IGNORECASE,
+)
 _CLAUSE_BREAK = re.compile(r"[?.!;,:]|\s[-–]\s")
 # A clause opening like this asks yes or no ("is there a cap on how long i can keep it?").
-_YES_NO = re.compile(r"^\W*(?:(?:so|but|and|also|ok|okay|hey|yo|hi)\W+)*"
-                     r"(is|are|am|was|were|can|could|does|do|did|should|will|would|has|have)\b",
-                     re.IGNORECASE)
-_QUANTITY_WORDS = frozenset(tokenize(
-    "many much long often big large fast soon old max maximum min minimum default limit size "
-    "number value price cost timeout port per hour month second minute gb day request"))
+_YES_NO = re.compile(
+    r"^\W*(?:(?:so|but|and|also|ok|okay|hey|yo|hi)\W+)*"
+    r"(is|are|am|was|were|can|could|does|do|did|should|will|would|has|have)\b",
+    re.IGNORECASE,
+)
+_QUANTITY_WORDS = frozenset(
+    tokenize(
+        "many much long often big large fast soon old max maximum min minimum default limit size "
+        "number value price cost timeout port per hour month second minute gb day request"
+    )
+)
 
 
 def asks_quantity(question: str) -> bool:
-    """"How long are backups kept?" asks for a number; "can i control how many..." does not."""
-    return any(_ASKS_QUANTITY.search(clause) and not _YES_NO.match(clause)
-               for clause in _CLAUSE_BREAK.split(question))
+    """ "How long are backups kept?" asks for a number; "can i control how many..." does not."""
+    return any(
+        _ASKS_QUANTITY.search(clause) and not _YES_NO.match(clause)
+        for clause in _CLAUSE_BREAK.split(question)
+    )
 
 
-def quantity_support(question: str, weights: dict[str, float],
-                     content: Sequence[Scored]) -> float | None:
+def quantity_support(
+    question: str, weights: dict[str, float], content: Sequence[Scored]
+) -> float | None:
     """For a question asking for a figure: the IDF share of its subject terms (`weights` less
     "long", "max"...) named by the best of the top `content` units that holds a number, other
     than one the question names itself; None for other questions."""
@@ -52,7 +62,9 @@ def quantity_support(question: str, weights: dict[str, float],
     subject = {t: w for t, w in weights.items() if t not in _QUANTITY_WORDS}
     total = sum(subject.values()) or 1.0
     named = set(NUMBER.findall(question))  # "route 53": part of the subject, not the figure
-    numbered = [sum(w for t, w in subject.items() if t in s.weights) / total
-                for s in content[:QUANTITY_UNITS]
-                if set(NUMBER.findall(ENUMERATOR.sub("", s.unit.text))) - named]
+    numbered = [
+        sum(w for t, w in subject.items() if t in s.weights) / total
+        for s in content[:QUANTITY_UNITS]
+        if set(NUMBER.findall(ENUMERATOR.sub("", s.unit.text))) - named
+    ]
     return max(numbered, default=0.0)

@@ -42,11 +42,17 @@ def condense_messages(question: str, history: Sequence[tuple[str, str]]) -> list
     return [HumanMessage(prompts.render("condense", history=lines, question=question))]
 
 
-def mcq_messages(question: str, choices: Sequence[str],
-                 passages: Sequence[Passage]) -> list[BaseMessage]:
+def mcq_messages(
+    question: str, choices: Sequence[str], passages: Sequence[Passage]
+) -> list[BaseMessage]:
     lettered = "\n".join(f"{chr(65 + i)}. {c}" for i, c in enumerate(choices))
-    return [HumanMessage(prompts.render("mcq", passages=number_passages(passages),
-                                        question=question, choices=lettered))]
+    return [
+        HumanMessage(
+            prompts.render(
+                "mcq", passages=number_passages(passages), question=question, choices=lettered
+            )
+        )
+    ]
 
 
 def text_of(message: BaseMessage) -> str:
@@ -67,8 +73,12 @@ def finish(text: str, passages: Sequence[Passage], provider: str) -> Answer:
     text = text.strip()
     if not text or NOT_COVERED in text.lower():
         topics = list(dict.fromkeys(p.topic for p in passages))[:3]
-        return Answer(text=text or "The notes do not cover this.", grounded=False,
-                      nearest_topics=topics, provider=provider)
+        return Answer(
+            text=text or "The notes do not cover this.",
+            grounded=False,
+            nearest_topics=topics,
+            provider=provider,
+        )
     return Answer(text=text, citations=cited(text, passages), provider=provider)
 
 
@@ -80,17 +90,24 @@ def parse_letter(text: str, n_choices: int) -> int | None:
     return index if 0 <= index < n_choices else None
 
 
-def llm_answer(model: BaseChatModel, question: str, passages: Sequence[Passage],
-               provider: str) -> Answer:
+def llm_answer(
+    model: BaseChatModel, question: str, passages: Sequence[Passage], provider: str
+) -> Answer:
     return finish(text_of(model.invoke(answer_messages(question, passages))), passages, provider)
 
 
-def llm_choice(model: BaseChatModel, question: str, choices: Sequence[str],
-               passages: Sequence[Passage], provider: str) -> Answer:
+def llm_choice(
+    model: BaseChatModel,
+    question: str,
+    choices: Sequence[str],
+    passages: Sequence[Passage],
+    provider: str,
+) -> Answer:
     reply = text_of(model.invoke(mcq_messages(question, choices, passages))).strip()
     index = parse_letter(reply, len(choices))
-    return Answer(text=reply, citations=cited(reply, passages), choice_index=index,
-                  provider=provider)
+    return Answer(
+        text=reply, citations=cited(reply, passages), choice_index=index, provider=provider
+    )
 
 
 def condense(model: BaseChatModel, question: str, history: Sequence[tuple[str, str]]) -> str:
@@ -98,8 +115,9 @@ def condense(model: BaseChatModel, question: str, history: Sequence[tuple[str, s
     return reply.splitlines()[0].strip() if reply else question
 
 
-async def stream_text(model: BaseChatModel, question: str,
-                      passages: Sequence[Passage]) -> AsyncIterator[str]:
+async def stream_text(
+    model: BaseChatModel, question: str, passages: Sequence[Passage]
+) -> AsyncIterator[str]:
     async for chunk in model.astream(answer_messages(question, passages)):
         piece = text_of(chunk)
         if piece:

@@ -69,8 +69,13 @@ def load_index(store: ChromaStore, settings: Settings, name: str) -> Index:
         log.info("rebuilding BM25 for %s (%s)", name, exc)
         lexical = LexicalIndex.build(chunks)
         lexical.save(folder)
-    return Index(name=name, chunks=chunks, lexical=lexical, by_id={c.id: c for c in chunks},
-                 bank=load_bank(settings, name, chunks))
+    return Index(
+        name=name,
+        chunks=chunks,
+        lexical=lexical,
+        by_id={c.id: c for c in chunks},
+        bank=load_bank(settings, name, chunks),
+    )
 
 
 class IndexHandle:

@@ -61,8 +61,9 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
     from langchain.chat_models import init_chat_model
 
     try:
-        return init_chat_model(model, model_provider=provider,
-                               **_provider_kwargs(provider, settings))
+        return init_chat_model(
+            model, model_provider=provider, **_provider_kwargs(provider, settings)
+        )
     except ValueError as exc:
         if "Unsupported" in str(exc):
             raise ConfigError(

@@ -90,15 +90,26 @@ def review(db: Session, row: QuizRow, rating: Rating, now: datetime) -> ReviewCa
     Another worker may grade the same item for the same session at once: create the card with
     insert-if-missing, then lock it, so neither a new card nor an update of one is lost.
     """
-    insert_missing(db, ReviewCard, {
-        "session_id": row.session_id, "item_id": row.item_id, "topic": row.topic,
-        "last_quiz_id": row.id, "question": row.question, "card": Card().to_dict(),
-        "due": naive(now)})
-    stored = db.get(ReviewCard, (row.session_id, row.item_id), with_for_update=True,
-                    populate_existing=True)
+    insert_missing(
+        db,
+        ReviewCard,
+        {
+            "session_id": row.session_id,
+            "item_id": row.item_id,
+            "topic": row.topic,
+            "last_quiz_id": row.id,
+            "question": row.question,
+            "card": Card().to_dict(),
+            "due": naive(now),
+        },
+    )
+    stored = db.get(
+        ReviewCard, (row.session_id, row.item_id), with_for_update=True, populate_existing=True
+    )
     assert stored is not None  # inserted above or by the worker that won the race
-    card, _ = SCHEDULER.review_card(Card.from_dict(cast(Any, stored.card)), rating,
-                                    review_datetime=utc(now))
+    card, _ = SCHEDULER.review_card(
+        Card.from_dict(cast(Any, stored.card)), rating, review_datetime=utc(now)
+    )
     stored.card = dict(card.to_dict())
     stored.due = naive(card.due)
     stored.last_quiz_id = row.id
@@ -108,15 +119,19 @@ def review(db: Session, row: QuizRow, rating: Rating, now: datetime) -> ReviewCa
 
 def due_cards(db: Session, session_id: str, now: datetime) -> list[ReviewCard]:
     """Cards due now, most overdue first."""
-    query = (select(ReviewCard).where(ReviewCard.session_id == session_id,
-                                      ReviewCard.due <= naive(now)).order_by(ReviewCard.due))
+    query = (
+        select(ReviewCard)
+        .where(ReviewCard.session_id == session_id, ReviewCard.due <= naive(now))
+        .order_by(ReviewCard.due)
+    )
     return list(db.scalars(query))
 
 
 def served_item_ids(db: Session, session_id: str) -> dict[str, datetime]:
     """Every bank item this session has seen, with when it was last served."""
-    rows = db.execute(select(QuizRow.item_id, QuizRow.created_at)
-                      .where(QuizRow.session_id == session_id))
+    rows = db.execute(
+        select(QuizRow.item_id, QuizRow.created_at).where(QuizRow.session_id == session_id)
+    )
     seen: dict[str, datetime] = {}
     for item_id, created in rows:
         seen[item_id] = max(created, seen.get(item_id, created))
@@ -134,9 +149,11 @@ def mastery_of(scores: list[float]) -> float:
 
 def mastery_by_topic(db: Session, session_id: str) -> dict[str, tuple[int, int, float]]:
     """topic -> (attempts, correct, mastery) from this session's graded attempts."""
-    rows = db.execute(select(QuizRow.topic, QuizRow.correct, QuizRow.score)
-                      .where(QuizRow.session_id == session_id, QuizRow.answered_at.is_not(None))
-                      .order_by(QuizRow.answered_at))
+    rows = db.execute(
+        select(QuizRow.topic, QuizRow.correct, QuizRow.score)
+        .where(QuizRow.session_id == session_id, QuizRow.answered_at.is_not(None))
+        .order_by(QuizRow.answered_at)
+    )
     scores: dict[str, list[float]] = defaultdict(list)
     right: dict[str, int] = defaultdict(int)
     for topic, correct, score in rows:
@@ -152,18 +169,31 @@ def weak_topics(mastery: dict[str, tuple[int, int, float]]) -> list[str]:
 
 def progress(db: Session, session_id: str, now: datetime) -> Progress:
     mastery = mastery_by_topic(db, session_id)
-    cards = list(db.scalars(select(ReviewCard).where(ReviewCard.session_id == session_id)
-                            .order_by(ReviewCard.due)))
+    cards = list(
+        db.scalars(
+            select(ReviewCard).where(ReviewCard.session_id == session_id).order_by(ReviewCard.due)
+        )
+    )
     cutoff = naive(now)
     due_now: dict[str, int] = defaultdict(int)
     for card in cards:
         if card.due <= cutoff:
             due_now[card.topic] += 1
-    topics = [TopicProgress(topic=t, attempts=a, correct=c, mastery=m, due=due_now.get(t, 0))
-              for t, (a, c, m) in mastery.items()]
+    topics = [
+        TopicProgress(topic=t, attempts=a, correct=c, mastery=m, due=due_now.get(t, 0))
+        for t, (a, c, m) in mastery.items()
+    ]
     topics.sort(key=lambda tp: (tp.mastery, tp.topic))
     shown = [c for c in cards if c.due <= cutoff] + [c for c in cards if c.due > cutoff]
-    due = [DueItem(quiz_id=c.last_quiz_id, item_id=c.item_id, topic=c.topic, question=c.question,
-                   due=utc(c.due).isoformat(), is_due=c.due <= cutoff)
-           for c in shown[: max(UPCOMING_SHOWN, sum(due_now.values()))]]
+    due = [
+        DueItem(
+            quiz_id=c.last_quiz_id,
+            item_id=c.item_id,
+            topic=c.topic,
+            question=c.question,
+            due=utc(c.due).isoformat(),
+            is_due=c.due <= cutoff,
+        )
+        for c in shown[: max(UPCOMING_SHOWN, sum(due_now.values()))]
+    ]
     return Progress(session_id=session_id, topics=topics, due=due, weakest=weak_topics(mastery))

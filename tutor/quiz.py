@@ -46,9 +46,17 @@ HINT_LEVELS = 3
 
 
 class Quizzer:
-    def __init__(self, *, settings: Settings, sessionmaker: SessionMaker, embedder: Embedder,
-                 index: IndexHandle, llm: Any = None, clock: Callable[[], datetime] | None = None,
-                 rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        sessionmaker: SessionMaker,
+        embedder: Embedder,
+        index: IndexHandle,
+        llm: Any = None,
+        clock: Callable[[], datetime] | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
         self.settings = settings
         self.sessionmaker = sessionmaker
         self.embedder = embedder
@@ -63,8 +71,14 @@ class Quizzer:
         return self.settings.llm or type(self.llm).__name__ if self.llm is not None else "offline"
 
     # -- serving ----------------------------------------------------------------------------------
-    def quiz(self, session_id: str, *, topic: str | None = None, kind: str = "mcq",
-             now: datetime | None = None) -> QuizItem:
+    def quiz(
+        self,
+        session_id: str,
+        *,
+        topic: str | None = None,
+        kind: str = "mcq",
+        now: datetime | None = None,
+    ) -> QuizItem:
         session_id = _session(session_id)
         if kind not in ("mcq", "open"):
             raise InvalidInput(f"Unknown quiz kind {kind!r}: use 'mcq' or 'open'.")
@@ -83,24 +97,45 @@ class Quizzer:
             generated = generate(self.llm, item, kind, index)
             if generated is not None:
                 item, provider = generated, self.provider
-        row = QuizRow(id=f"z{secrets.randbits(64):016x}", session_id=session_id,
-                      item_id=item.id, kind=kind, topic=item.topic, section=item.section,
-                      question=item.question, item=item.model_dump(), review=review_due, hints=0,
-                      created_at=now.replace(tzinfo=None))
+        row = QuizRow(
+            id=f"z{secrets.randbits(64):016x}",
+            session_id=session_id,
+            item_id=item.id,
+            kind=kind,
+            topic=item.topic,
+            section=item.section,
+            question=item.question,
+            item=item.model_dump(),
+            review=review_due,
+            hints=0,
+            created_at=now.replace(tzinfo=None),
+        )
         with self.sessionmaker.begin() as db:
             db.add(row)
-        return QuizItem(id=row.id, kind=cast(QuizKind, kind), question=item.question, choices=item.choices,
-                        section=item.section, citations=[_citation(item, leaf(item.section))],
-                        topic=item.topic, review=review_due, provider=provider)
+        return QuizItem(
+            id=row.id,
+            kind=cast(QuizKind, kind),
+            question=item.question,
+            choices=item.choices,
+            section=item.section,
+            citations=[_citation(item, leaf(item.section))],
+            topic=item.topic,
+            review=review_due,
+            provider=provider,
+        )
 
-    def _due(self, db, session_id: str, pool: list[BankItem], kind: str,
-             now: datetime) -> BankItem | None:
+    def _due(
+        self, db, session_id: str, pool: list[BankItem], kind: str, now: datetime
+    ) -> BankItem | None:
         allowed = {i.id: i for i in pool}
         seen = served_item_ids(db, session_id)
         for card in due_cards(db, session_id, now):
             last = card.card.get("last_review")
-            if last and seen.get(card.item_id) and utc(seen[card.item_id]) > \
-                    utc(datetime.fromisoformat(last)):
+            if (
+                last
+                and seen.get(card.item_id)
+                and utc(seen[card.item_id]) > utc(datetime.fromisoformat(last))
+            ):
                 continue  # already served again since it fell due; waiting for its answer
             if card.item_id in allowed:
                 return allowed[card.item_id]
@@ -142,17 +177,31 @@ class Quizzer:
         marked, feedback, grader = self._mark(item, answer.strip())
         with self.sessionmaker.begin() as db:
             done = db.execute(
-                update(QuizRow).where(QuizRow.id == quiz_id, QuizRow.answered_at.is_(None))
-                .values(answered_at=now.replace(tzinfo=None), answer=answer.strip(),
-                        correct=marked.correct, score=marked.score))
+                update(QuizRow)
+                .where(QuizRow.id == quiz_id, QuizRow.answered_at.is_(None))
+                .values(
+                    answered_at=now.replace(tzinfo=None),
+                    answer=answer.strip(),
+                    correct=marked.correct,
+                    score=marked.score,
+                )
+            )
             if done.rowcount != 1:
                 raise Conflict(f"Quiz {quiz_id} is already graded: ask for a new quiz.")
             card = review(db, row, rating_for(marked.correct, marked.score, row.hints), now)
             next_review = utc(card.due).isoformat()
-        return Grade(quiz_id=quiz_id, correct=marked.correct, score=marked.score,
-                     feedback=feedback, reference_answer=item.answer, section=item.section,
-                     citations=[_citation(item, item.evidence)], topic=item.topic,
-                     next_review=next_review, provider=grader)
+        return Grade(
+            quiz_id=quiz_id,
+            correct=marked.correct,
+            score=marked.score,
+            feedback=feedback,
+            reference_answer=item.answer,
+            section=item.section,
+            citations=[_citation(item, item.evidence)],
+            topic=item.topic,
+            next_review=next_review,
+            provider=grader,
+        )
 
     def _mark(self, item: BankItem, answer: str) -> tuple[Marked, str, str]:
         reread = f"Reread “{item.section}” ({item.source}) [1]."
@@ -161,9 +210,12 @@ class Quizzer:
             chosen = choice_index(answer, item.choices)
             marked = Marked(chosen == item.answer_index, float(chosen == item.answer_index))
             right = f"{LETTERS[item.answer_index]}) {item.answer}"
-            text = (f"Correct: {right}." if marked.correct else
-                    f"Not quite: you chose {LETTERS[chosen]}) {item.choices[chosen]}; "
-                    f"the answer is {right}.")
+            text = (
+                f"Correct: {right}."
+                if marked.correct
+                else f"Not quite: you chose {LETTERS[chosen]}) {item.choices[chosen]}; "
+                f"the answer is {right}."
+            )
             return marked, f"{text} The notes say: “{item.evidence}” [1] {reread}", "offline"
         if item.kind == "fill":
             marked = mark_fill(answer, item.answer)
@@ -189,13 +241,15 @@ class Quizzer:
         level = min(row.hints + 1, HINT_LEVELS)
         if row.answered_at is None and row.hints < HINT_LEVELS:
             with self.sessionmaker.begin() as db:
-                db.execute(update(QuizRow).where(QuizRow.id == quiz_id)
-                           .values(hints=QuizRow.hints + 1))
-        texts = {1: f"Look in the section “{item.section}” of {item.source}.",
-                 2: _key_term_hint(item),
-                 3: f"The answer: {item.answer}"}
-        return Hint(quiz_id=quiz_id, level=level, text=texts[level],
-                    remaining=HINT_LEVELS - level)
+                db.execute(
+                    update(QuizRow).where(QuizRow.id == quiz_id).values(hints=QuizRow.hints + 1)
+                )
+        texts = {
+            1: f"Look in the section “{item.section}” of {item.source}.",
+            2: _key_term_hint(item),
+            3: f"The answer: {item.answer}",
+        }
+        return Hint(quiz_id=quiz_id, level=level, text=texts[level], remaining=HINT_LEVELS - level)
 
     def progress(self, session_id: str, *, now: datetime | None = None) -> Progress:
         session_id = _session(session_id)
@@ -208,6 +262,7 @@ class Quizzer:
         if row is None:
             raise NotFound(f"No quiz with id {quiz_id!r}: ask for a new quiz.")
         return row
+
 
 def _session(session_id: str) -> str:
     if not isinstance(session_id, str) or not session_id.strip():
@@ -228,8 +283,14 @@ def _in_topic(pool: list[BankItem], topic: str, index: Index) -> list[BankItem]:
 
 
 def _citation(item: BankItem, snippet: str) -> Citation:
-    return Citation(n=1, chunk_id=item.chunk_id, source=item.source, section=item.section,
-                    snippet=snippet[:300], score=1.0)
+    return Citation(
+        n=1,
+        chunk_id=item.chunk_id,
+        source=item.source,
+        section=item.section,
+        snippet=snippet[:300],
+        score=1.0,
+    )
 
 
 def _key_term_hint(item: BankItem) -> str:

@@ -32,20 +32,62 @@ BankKind = Literal["mcq", "fill", "short"]
 _BULLET = re.compile(r"^\s*(?:[•\-\*–]|\d+\.)\s+")
 _PAIR = re.compile(r"^(?P<term>[^–:]{1,60}?)\s+[–-]\s+(?P<desc>\S.{6,})$")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
-_VERBS = (r"is|are|allows?|provides?|helps?|controls?|captures?|uses|defines?|acts?|lets|"
-          r"exposes|forces|encrypts|stores|routes?|redirects|points")
-_DEFINITION = re.compile(rf"^(?:The |An |A )?(?P<subj>[A-Z][\w\s\-/().’']{{0,50}}?)\s+"
-                         rf"(?P<pred>(?:{_VERBS})\b.{{12,}})$")
-_UNITS = (r"%|seconds?|minutes?|hours?|days?|months?|years?|ms|GB|TB|MB|GiB|MiB|KB|mb|"
-          r"times|replicas|copies|characters|shards|records|calls|requests|x|vCPU|IOPS")
-_NUMBER = re.compile(rf"(?<![\w.\-/$])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)"
-                     rf"(?P<sp>\s?)(?P<unit>{_UNITS})(?![\w])")
+_VERBS = (
+    r"is|are|allows?|provides?|helps?|controls?|captures?|uses|defines?|acts?|lets|"
+    r"exposes|forces|encrypts|stores|routes?|redirects|points"
+)
+_DEFINITION = re.compile(
+    rf"^(?:The |An |A )?(?P<subj>[A-Z][\w\s\-/().’']{{0,50}}?)\s+"
+    rf"(?P<pred>(?:{_VERBS})\b.{{12,}})$"
+)
+_UNITS = (
+    r"%|seconds?|minutes?|hours?|days?|months?|years?|ms|GB|TB|MB|GiB|MiB|KB|mb|"
+    r"times|replicas|copies|characters|shards|records|calls|requests|x|vCPU|IOPS"
+)
+_NUMBER = re.compile(
+    rf"(?<![\w.\-/$])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)"
+    rf"(?P<sp>\s?)(?P<unit>{_UNITS})(?![\w])"
+)
 _GENERIC = {"aws", "amazon", "the", "a", "an", "db", "service"}
-_NOT_TERMS = {"yes", "no", "note", "e.g", "eg", "i.e", "example", "use case", "advantages",
-              "disadvantages", "cost", "default key", "custom key"}
+_NOT_TERMS = {
+    "yes",
+    "no",
+    "note",
+    "e.g",
+    "eg",
+    "i.e",
+    "example",
+    "use case",
+    "advantages",
+    "disadvantages",
+    "cost",
+    "default key",
+    "custom key",
+}
 _VERB_IN_TERM = re.compile(r"\b(?:is|are|was|will|can|should|must|has|have)\b", re.IGNORECASE)
-_NOT_NAMES = {"what", "which", "how", "why", "each", "but", "this", "these", "that", "there",
-              "it", "they", "values", "also", "so", "and", "then", "if", "when", "all", "some"}
+_NOT_NAMES = {
+    "what",
+    "which",
+    "how",
+    "why",
+    "each",
+    "but",
+    "this",
+    "these",
+    "that",
+    "there",
+    "it",
+    "they",
+    "values",
+    "also",
+    "so",
+    "and",
+    "then",
+    "if",
+    "when",
+    "all",
+    "some",
+}
 _CONNECTORS = {"of", "and", "for", "in", "with", "to", "on", "vs", "&"}
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-/.:]*[A-Za-z0-9]")
 
@@ -147,8 +189,17 @@ class _Builder:
         self.items: dict[str, BankItem] = {}
         self.seen: set[tuple[str, str, str]] = set()
 
-    def add(self, chunk: Chunk, kind: BankKind, question: str, answer: str, evidence: str,
-            origin: str, choices: list[str] | None = None, reference: str | None = None) -> None:
+    def add(
+        self,
+        chunk: Chunk,
+        kind: BankKind,
+        question: str,
+        answer: str,
+        evidence: str,
+        origin: str,
+        choices: list[str] | None = None,
+        reference: str | None = None,
+    ) -> None:
         if (kind, question, answer) in self.seen or answer not in chunk.text:
             return  # chunks overlap: the first chunk that holds a fact owns its items
         self.seen.add((kind, question, answer))
@@ -166,12 +217,23 @@ class _Builder:
             else:
                 random.Random(iid).shuffle(options)  # seeded by the id: the same order every build
             choices, answer_index = options, options.index(answer)
-        terms = key_terms(reference or answer if kind == "short" else answer + " " + evidence,
-                          question, self.df)
+        terms = key_terms(
+            reference or answer if kind == "short" else answer + " " + evidence, question, self.df
+        )
         self.items[iid] = BankItem(
-            id=iid, kind=kind, question=question, answer=answer, choices=choices,
-            answer_index=answer_index, evidence=evidence, key_terms=terms, chunk_id=chunk.id,
-            section=chunk.section, source=chunk.source, origin=origin)
+            id=iid,
+            kind=kind,
+            question=question,
+            answer=answer,
+            choices=choices,
+            answer_index=answer_index,
+            evidence=evidence,
+            key_terms=terms,
+            chunk_id=chunk.id,
+            section=chunk.section,
+            source=chunk.source,
+            origin=origin,
+        )
 
     def build(self) -> list[BankItem]:
         self.pairs()
@@ -203,20 +265,52 @@ class _Builder:
             where = leaf(section)
             for chunk, term, desc, line in rows:
                 numeric = _numeric(term) is not None
-                pool = [t for t in terms + topic_terms if t != term and
-                        (_numeric(t) is not None) == numeric and not same_thing(t, term)]
+                pool = [
+                    t
+                    for t in terms + topic_terms
+                    if t != term
+                    and (_numeric(t) is not None) == numeric
+                    and not same_thing(t, term)
+                ]
                 if sum(1 for _, t, d, _ in rows if d == desc) == 1 and len(_unique(pool)) >= 3:
-                    self.add(chunk, "mcq", f"In “{where}”, which one is described as “{desc}”?",
-                             term, line, "pair", choices=_unique(pool))
+                    self.add(
+                        chunk,
+                        "mcq",
+                        f"In “{where}”, which one is described as “{desc}”?",
+                        term,
+                        line,
+                        "pair",
+                        choices=_unique(pool),
+                    )
                 others = [d for d in descs if d != desc and not same_thing(d, desc)]
                 if sum(1 for _, t, _, _ in rows if t == term) == 1 and len(others) >= 3:
-                    self.add(chunk, "mcq", f"In “{where}”, what is true of “{term}”?",
-                             desc, line, "pair-reverse", choices=_pick(others, term))
-                self.add(chunk, "fill", f"In “{where}”: ___ – {desc}. What fills the blank?",
-                         term, line, "pair")
+                    self.add(
+                        chunk,
+                        "mcq",
+                        f"In “{where}”, what is true of “{term}”?",
+                        desc,
+                        line,
+                        "pair-reverse",
+                        choices=_pick(others, term),
+                    )
+                self.add(
+                    chunk,
+                    "fill",
+                    f"In “{where}”: ___ – {desc}. What fills the blank?",
+                    term,
+                    line,
+                    "pair",
+                )
                 if not numeric:
-                    self.add(chunk, "short", f"In “{where}”, what is “{term}”?", desc, line,
-                             "pair", reference=desc)
+                    self.add(
+                        chunk,
+                        "short",
+                        f"In “{where}”, what is “{term}”?",
+                        desc,
+                        line,
+                        "pair",
+                        reference=desc,
+                    )
 
     # -- "X is ..." sentences --------------------------------------------------------------------
     def definitions(self) -> None:
@@ -236,19 +330,40 @@ class _Builder:
             near = [s for c, s, _, _ in found if c.topic == chunk.topic]
             # Names whose own definitions share words with this one read as plausible options.
             words = set(tokenize(pred))
-            related = sorted(_pick(subjects, subj, n=len(subjects)),
-                             key=lambda s: -len(words & set(tokenize(self.defs_of(found, s)))))
+            related = sorted(
+                _pick(subjects, subj, n=len(subjects)),
+                key=lambda s: -len(words & set(tokenize(self.defs_of(found, s)))),
+            )
             # ...but not so close that the option could also be right ("a regional resource").
-            pool = [s for s in _unique(near + related)
-                    if not same_thing(s, subj) and _overlap(s, pred) == 0
-                    and len(words & set(tokenize(self.defs_of(found, s)))) < max(2, len(words) / 2)]
+            pool = [
+                s
+                for s in _unique(near + related)
+                if not same_thing(s, subj)
+                and _overlap(s, pred) == 0
+                and len(words & set(tokenize(self.defs_of(found, s)))) < max(2, len(words) / 2)
+            ]
             if len(words) >= 4:  # "Which of these is a managed service?" has many right answers
-                self.add(chunk, "mcq", f"Which of these {pred}?", subj, sentence, "definition",
-                         choices=pool)
-            self.add(chunk, "fill", f"___ {pred}. What fills the blank?", subj, sentence,
-                     "definition")
-            self.add(chunk, "short", f"What is {subj}, and what is it for?", sentence, sentence,
-                     "definition", reference=sentence)
+                self.add(
+                    chunk,
+                    "mcq",
+                    f"Which of these {pred}?",
+                    subj,
+                    sentence,
+                    "definition",
+                    choices=pool,
+                )
+            self.add(
+                chunk, "fill", f"___ {pred}. What fills the blank?", subj, sentence, "definition"
+            )
+            self.add(
+                chunk,
+                "short",
+                f"What is {subj}, and what is it for?",
+                sentence,
+                sentence,
+                "definition",
+                reference=sentence,
+            )
 
     @staticmethod
     def defs_of(found: list[tuple[Chunk, str, str, str]], subject: str) -> str:
@@ -267,7 +382,7 @@ class _Builder:
                     found.append((chunk, sentence, m))
         for chunk, sentence, m in found:
             num, unit = m["num"], _unit(m["unit"])
-            blanked = f"{sentence[:m.start()]}___{m['sp']}{m['unit']}{sentence[m.end():]}"
+            blanked = f"{sentence[: m.start()]}___{m['sp']}{m['unit']}{sentence[m.end() :]}"
             where = leaf(chunk.section)
             question = f"In “{where}”, complete: “{blanked}”"
             pool = [n for n in _unique(by_unit[unit]) if _numeric(n) != _numeric(num)]
@@ -284,16 +399,30 @@ class _Builder:
                 continue  # only the chunk that opens the section
             body = [ln.strip() for ln in lines[1:] if ln.strip()]
             numbered = [re.sub(r"^\d+\.\s+", "", ln) for ln in body if re.match(r"^\d+\.\s", ln)]
-            evidence = chunk.text[len(lines[0]):].strip()[:400]  # the section's body, verbatim
+            evidence = chunk.text[len(lines[0]) :].strip()[:400]  # the section's body, verbatim
             if title.lower().startswith("how to") and len(numbered) >= 2:
                 reference = "; ".join(numbered)
-                self.add(chunk, "short", f"{title}: what are the steps, in order?", numbered[0],
-                         evidence, "steps", reference=reference)
+                self.add(
+                    chunk,
+                    "short",
+                    f"{title}: what are the steps, in order?",
+                    numbered[0],
+                    evidence,
+                    "steps",
+                    reference=reference,
+                )
             elif title.endswith("?") and body:
                 sentences = [s for s in _sentences("\n".join(body)) if len(s.split()) >= 5][:2]
                 if sentences:
-                    self.add(chunk, "short", title, sentences[0], evidence, "steps",
-                             reference=" ".join(sentences))
+                    self.add(
+                        chunk,
+                        "short",
+                        title,
+                        sentences[0],
+                        evidence,
+                        "steps",
+                        reference=" ".join(sentences),
+                    )
 
 
 def _lines(text: str) -> Iterable[str]:
@@ -312,8 +441,13 @@ def _sentences(text: str) -> Iterable[str]:
 
 def _good_term(term: str) -> bool:
     words = term.split()
-    return (1 <= len(words) <= 6 and term.lower() not in _NOT_TERMS and _balanced(term)
-            and not _VERB_IN_TERM.search(term) and not term.endswith((",", "and", "or", "the")))
+    return (
+        1 <= len(words) <= 6
+        and term.lower() not in _NOT_TERMS
+        and _balanced(term)
+        and not _VERB_IN_TERM.search(term)
+        and not term.endswith((",", "and", "or", "the"))
+    )
 
 
 def _is_name(subject: str) -> bool:
@@ -324,8 +458,7 @@ def _is_name(subject: str) -> bool:
     if len(words) == 1:
         word = words[0]
         return any(ch.isupper() or ch.isdigit() for ch in word[1:]) or len(word) > 3
-    return all(w[0].isupper() or w[0].isdigit() or w[0] == "(" or w in _CONNECTORS
-               for w in words)
+    return all(w[0].isupper() or w[0].isdigit() or w[0] == "(" or w in _CONNECTORS for w in words)
 
 
 def _balanced(text: str) -> bool:

@@ -34,7 +34,7 @@ class Marked:
 
 
 def choice_index(answer: str, choices: list[str]) -> int:
-    """"B"/"b"/"(b)", "2" (1-based, as shown) or the choice's text -> 0-based index.
+    """ "B"/"b"/"(b)", "2" (1-based, as shown) or the choice's text -> 0-based index.
 
     The text of a choice wins: with choices 21, 22, 80, 443, the answer "22" means port 22.
     """
@@ -49,10 +49,14 @@ def choice_index(answer: str, choices: list[str]) -> int:
         index = int(token) - 1 if token.isdigit() else LETTERS.index(token.upper())
         if 0 <= index < len(choices):
             return index
-        raise InvalidInput(f"Choose {LETTERS[0]}–{LETTERS[len(choices) - 1]} "
-                           f"or 1–{len(choices)}; {text!r} is not one of the choices.")
-    raise InvalidInput(f"{text!r} is not one of the choices: answer with a letter "
-                       f"(A–{LETTERS[len(choices) - 1]}), a number or the text of a choice.")
+        raise InvalidInput(
+            f"Choose {LETTERS[0]}–{LETTERS[len(choices) - 1]} "
+            f"or 1–{len(choices)}; {text!r} is not one of the choices."
+        )
+    raise InvalidInput(
+        f"{text!r} is not one of the choices: answer with a letter "
+        f"(A–{LETTERS[len(choices) - 1]}), a number or the text of a choice."
+    )
 
 
 def mark_fill(answer: str, expected: str) -> Marked:

@@ -21,11 +21,14 @@ log = logging.getLogger(__name__)
 PROMPTS = Path(__file__).parent / "prompts"
 _JSON = re.compile(r"\{.*\}", re.DOTALL)
 _SHAPES = {
-    "mcq": ("multiple-choice question with four options, exactly one correct",
-            ('{"question": "...", "choices": ["...", "...", "...", "..."], "answer_index": 0, '
-            '"key_terms": ["..."]}')),
-    "open": ("short-answer question",
-             '{"question": "...", "answer": "...", "key_terms": ["..."]}'),
+    "mcq": (
+        "multiple-choice question with four options, exactly one correct",
+        (
+            '{"question": "...", "choices": ["...", "...", "...", "..."], "answer_index": 0, '
+            '"key_terms": ["..."]}'
+        ),
+    ),
+    "open": ("short-answer question", '{"question": "...", "answer": "...", "key_terms": ["..."]}'),
 }
 
 
@@ -60,8 +63,12 @@ def generate(llm: Any, seed: BankItem, kind: str, index: Index) -> BankItem | No
         return None
     notes = "\n\n".join(c.text for c in chunks)[:4000]
     kind_text, shape = _SHAPES[kind]
-    data = ask_json(llm, load_prompt("quiz_generate").format(
-        kind_text=kind_text, section=seed.section, notes=notes, shape=shape))
+    data = ask_json(
+        llm,
+        load_prompt("quiz_generate").format(
+            kind_text=kind_text, section=seed.section, notes=notes, shape=shape
+        ),
+    )
     if data is None:
         return None
     try:
@@ -83,21 +90,44 @@ def generate(llm: Any, seed: BankItem, kind: str, index: Index) -> BankItem | No
         log.info("generated quiz dropped: its answer is not supported by %s", seed.section)
         return None
     best = max(chunks, key=lambda c: sum(t.lower() in c.text.lower() for t in terms))
-    evidence = next((s for s in re.split(r"(?<=[.!?])\s+|\n", best.text)
-                     if any(t.lower() in s.lower() for t in terms)), seed.evidence)
-    return BankItem(id=item_id(kind, question, answer, best.id),
-                    kind="mcq" if kind == "mcq" else "short", question=question, answer=answer,
-                    choices=choices, answer_index=answer_index, evidence=evidence.strip(),
-                    key_terms=terms, chunk_id=best.id, section=best.section, source=best.source,
-                    origin="llm")
+    evidence = next(
+        (
+            s
+            for s in re.split(r"(?<=[.!?])\s+|\n", best.text)
+            if any(t.lower() in s.lower() for t in terms)
+        ),
+        seed.evidence,
+    )
+    return BankItem(
+        id=item_id(kind, question, answer, best.id),
+        kind="mcq" if kind == "mcq" else "short",
+        question=question,
+        answer=answer,
+        choices=choices,
+        answer_index=answer_index,
+        evidence=evidence.strip(),
+        key_terms=terms,
+        chunk_id=best.id,
+        section=best.section,
+        source=best.source,
+        origin="llm",
+    )
 
 
 def llm_grade(llm: Any, item: BankItem, answer: str, index: Index) -> tuple[Marked, str] | None:
     """Rubric grading by the model, or None so the offline grader takes over."""
     notes = "\n\n".join(c.text for c in index.chunks if c.section == item.section)[:3000]
-    data = ask_json(llm, load_prompt("quiz_grade").format(
-        question=item.question, reference=item.evidence, key_terms=", ".join(item.key_terms),
-        section=item.section, notes=notes or item.evidence, answer=answer))
+    data = ask_json(
+        llm,
+        load_prompt("quiz_grade").format(
+            question=item.question,
+            reference=item.evidence,
+            key_terms=", ".join(item.key_terms),
+            section=item.section,
+            notes=notes or item.evidence,
+            answer=answer,
+        ),
+    )
     if data is None:
         return None
     try:

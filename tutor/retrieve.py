@@ -35,8 +35,9 @@ def score_fusion(rankings: list[tuple[list[tuple[str, float]], float]]) -> list[
     return sorted(scores.items(), key=lambda item: item[1], reverse=True)
 
 
-def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]],
-         settings: RetrievalSettings) -> list[tuple[str, float]]:
+def fuse(
+    dense: list[tuple[str, float]], lexical: list[tuple[str, float]], settings: RetrievalSettings
+) -> list[tuple[str, float]]:
     """The two rankings merged the way the settings say, best first."""
     weighted = [(dense, settings.dense_weight), (lexical, settings.bm25_weight)]
     if settings.fusion == "score":
@@ -58,8 +59,14 @@ class HybridRetriever:
         self.embedder = embedder
         self.settings = settings
 
-    def search(self, query: str, k: int | None = None, *, index: Index | None = None,
-               vector: np.ndarray | None = None) -> list[Passage]:
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        *,
+        index: Index | None = None,
+        vector: np.ndarray | None = None,
+    ) -> list[Passage]:
         """`vector`: the query's embedding when the caller already has it (saves an encode)."""
         query = query.strip()
         if not query:

@@ -62,8 +62,7 @@ class Support:
 
     @property
     def value(self) -> float:
-        return (self.best + W_ANSWERED * self.answered - W_RARE * self.rare
-                - W_COMMON * self.common)
+        return self.best + W_ANSWERED * self.answered - W_RARE * self.rare - W_COMMON * self.common
 
     @property
     def on_subject(self) -> bool:
@@ -73,32 +72,43 @@ class Support:
     @property
     def lacks_figure(self) -> bool:
         """The notes cover the subject, but no unit on it gives the number asked for."""
-        return (self.on_subject and self.quantity is not None
-                and self.quantity < MIN_QUANTITY_SUPPORT)
+        return (
+            self.on_subject and self.quantity is not None and self.quantity < MIN_QUANTITY_SUPPORT
+        )
 
     @property
     def covered(self) -> bool:
         return self.on_subject and not self.lacks_figure
 
 
-def support(question: str, passages: Sequence[Passage], chosen: Sequence[Scored],
-            embedder: Embedder, stats: NoteStats, *,
-            query_vector: np.ndarray | None = None) -> Support:
+def support(
+    question: str,
+    passages: Sequence[Passage],
+    chosen: Sequence[Scored],
+    embedder: Embedder,
+    stats: NoteStats,
+    *,
+    query_vector: np.ndarray | None = None,
+) -> Support:
     """How well the notes support `question`, given the units `chosen` for its answer."""
     terms = content_terms(question)
     weights = {t: stats.idf(t) for t in terms}
     total = sum(weights.values()) or 1.0
-    content = score_units(question, passages, embedder, stats, query_vector=query_vector,
-                          terms=terms)
+    content = score_units(
+        question, passages, embedder, stats, query_vector=query_vector, terms=terms
+    )
     headings = " ".join(f"{passages[c.passage_n - 1].section} {c.unit.heading}" for c in chosen)
-    said = expand(tokenize(" ".join(f"{c.unit.heading} {c.unit.render(True)}" for c in chosen)),
-                  stats.acronyms)
+    said = expand(
+        tokenize(" ".join(f"{c.unit.heading} {c.unit.render(True)}" for c in chosen)),
+        stats.acronyms,
+    )
     unknown = [t for t in terms if not stats.df.get(t)]
     forms = surface_forms(question)
     own = [t for t in unknown if any(_IDENTIFIER.search(whole) for _, whole in forms.get(t, ()))]
     everyday = common_words()
-    common = [t for t in unknown if t not in own
-              and any(word in everyday for word, _ in forms.get(t, ()))]
+    common = [
+        t for t in unknown if t not in own and any(word in everyday for word, _ in forms.get(t, ()))
+    ]
     rare = [t for t in unknown if t not in own and t not in common]
     return Support(
         best=content[0].score if content else 0.0,

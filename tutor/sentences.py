@@ -66,8 +66,13 @@ def unglue(line: str, known: frozenset[str]) -> str:
 def is_title(line: str) -> bool:
     """A sub-heading inside a passage ("CloudFront Signed URL vs S3 Pre-Signed URL")."""
     words = line.rstrip(".").split()
-    if (not words or _FIGURE_ITEM.match(line) or len(words) > 10 or line.rstrip()[-1] in "!?:"
-            or line.count(".") > 1):
+    if (
+        not words
+        or _FIGURE_ITEM.match(line)
+        or len(words) > 10
+        or line.rstrip()[-1] in "!?:"
+        or line.count(".") > 1
+    ):
         return False
     capitalised = sum(1 for w in words if not w[0].isalpha() or w[0].isupper() or len(w) <= 3)
     return capitalised >= 0.8 * len(words)
@@ -120,7 +125,7 @@ def split_units(text: str, heading: str = "", known: frozenset[str] = frozenset(
             continue
         flush()
         indent = len(bullet.group(1))
-        body = raw[bullet.end():].strip()
+        body = raw[bullet.end() :].strip()
         parent = next((parents[i] for i in sorted(parents, reverse=True) if i < indent), "")
         head = _PARENT_HEAD.match(body)
         parents = {i: h for i, h in parents.items() if i < indent}

@@ -27,10 +27,40 @@ from tutor.types import Answer, Grade, Hint, Passage, Progress, QuizItem
 log = logging.getLogger(__name__)
 
 # A message that leans on the previous one: a pronoun, or an opener like "and ...", "what about".
-_FOLLOW_UP = re.compile(r"^\s*(and|but|also|so|then|what about|how about)\b|"
-                        r"\b(it|its|it's|they|them|their|this|that|these|those|one)\b", re.IGNORECASE)
+_FOLLOW_UP = re.compile(
+    r"^\s*(and|but|also|so|then|what about|how about)\b|"
+    r"\b(it|its|it's|they|them|their|this|that|these|those|one)\b",
+    re.IGNORECASE,
+)
 _SUBJECT_WORDS = 10
-_ASKING = frozenset(["how", "long", "many", "much", "what", "which", "when", "where", "why", "who", "whats", "can", "could", "should", "would", "is", "are", "do", "does", "did", "i", "my", "me", "you"])
+_ASKING = frozenset(
+    [
+        "how",
+        "long",
+        "many",
+        "much",
+        "what",
+        "which",
+        "when",
+        "where",
+        "why",
+        "who",
+        "whats",
+        "can",
+        "could",
+        "should",
+        "would",
+        "is",
+        "are",
+        "do",
+        "does",
+        "did",
+        "i",
+        "my",
+        "me",
+        "you",
+    ]
+)
 
 
 @dataclass
@@ -57,8 +87,11 @@ class Prepared:
 
 def subject_of(question: str) -> str:
     """The content words of a question ("how long does RDS keep backups" -> "RDS keep backups")."""
-    words = [w for w in re.findall(r"[\w\-\.:/]+", question)
-             if w.lower() not in _ASKING and offline.question_terms(w)]
+    words = [
+        w
+        for w in re.findall(r"[\w\-\.:/]+", question)
+        if w.lower() not in _ASKING and offline.question_terms(w)
+    ]
     return " ".join(words[:_SUBJECT_WORDS])
 
 
@@ -96,8 +129,11 @@ class Tutor:
     provider: str = field(init=False)
 
     def __post_init__(self) -> None:
-        self.provider = self.settings.llm if self.llm is not None and self.settings.llm else (
-            "offline" if self.llm is None else type(self.llm).__name__)
+        self.provider = (
+            self.settings.llm
+            if self.llm is not None and self.settings.llm
+            else ("offline" if self.llm is None else type(self.llm).__name__)
+        )
 
     # -- answering --------------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None) -> list[Passage]:
@@ -106,8 +142,9 @@ class Tutor:
     def current_index(self) -> Index:
         return self.index.current()
 
-    def ask(self, question: str, session_id: str | None = None,
-            choices: list[str] | None = None) -> Answer:
+    def ask(
+        self, question: str, session_id: str | None = None, choices: list[str] | None = None
+    ) -> Answer:
         question, choices = self._check(question, session_id, choices)
         prepared = self._prepare(question, session_id)
         if choices:
@@ -116,14 +153,18 @@ class Tutor:
             answer = prepared.decline()
         elif self.llm is not None:
             answer = self._with_fallback(
-                lambda: generate.llm_answer(self.llm, prepared.standalone, prepared.passages,
-                                            self.provider), prepared)
+                lambda: generate.llm_answer(
+                    self.llm, prepared.standalone, prepared.passages, self.provider
+                ),
+                prepared,
+            )
         else:
             answer = self._extractive(prepared)
         return self._record(prepared, answer)
 
-    async def stream(self, question: str,
-                     session_id: str | None = None) -> AsyncIterator[str | Answer]:
+    async def stream(
+        self, question: str, session_id: str | None = None
+    ) -> AsyncIterator[str | Answer]:
         """Text deltas, then exactly one final Answer (whose text is the authoritative one)."""
         question, _ = self._check(question, session_id, None)
         prepared = await asyncio.to_thread(self._prepare, question, session_id)
@@ -132,35 +173,38 @@ class Tutor:
             parts: list[str] = []
             try:
                 async with asyncio.timeout(self.settings.llm_timeout_s):
-                    async for piece in generate.stream_text(self.llm, prepared.standalone,
-                                                            prepared.passages):
+                    async for piece in generate.stream_text(
+                        self.llm, prepared.standalone, prepared.passages
+                    ):
                         parts.append(piece)
                         yield piece
                 answer = generate.finish("".join(parts), prepared.passages, self.provider)
             except Exception as exc:  # noqa: BLE001  any provider failure: offline takes over
-                log.warning("LLM %s failed while streaming, answering offline: %r",
-                            self.provider, exc)
+                log.warning(
+                    "LLM %s failed while streaming, answering offline: %r", self.provider, exc
+                )
                 answer = self._degraded(prepared)
                 if parts:
                     yield "\n\n"
                 for piece in pieces(answer.text):
                     yield piece
         else:
-            answer = (self._extractive(prepared) if prepared.covered
-                      else prepared.decline())
+            answer = self._extractive(prepared) if prepared.covered else prepared.decline()
             for piece in pieces(answer.text):
                 yield piece
         yield await asyncio.to_thread(self._record, prepared, answer)
 
-    def _check(self, question: str, session_id: str | None,
-               choices: list[str] | None) -> tuple[str, list[str] | None]:
+    def _check(
+        self, question: str, session_id: str | None, choices: list[str] | None
+    ) -> tuple[str, list[str] | None]:
         question = (question or "").strip()
         if not question:
             raise InvalidInput("The question is empty: ask something about the notes.")
         if len(question) > self.settings.max_message_chars:
             raise InvalidInput(
                 f"The question is too long ({len(question)} characters; "
-                f"at most {self.settings.max_message_chars}).")
+                f"at most {self.settings.max_message_chars})."
+            )
         if session_id is not None and not (0 < len(session_id.strip()) <= MAX_SESSION_ID):
             raise InvalidInput(f"A session id must have 1 to {MAX_SESSION_ID} characters.")
         if choices is not None:
@@ -181,24 +225,36 @@ class Tutor:
             except Exception as exc:  # noqa: BLE001  keep the offline resolution
                 log.warning("LLM %s failed to condense a follow-up: %r", self.provider, exc)
         index = self.index.current()
-        vector = self.embedder.embed_query(standalone)  # once: retrieval and answer scoring share it
+        vector = self.embedder.embed_query(
+            standalone
+        )  # once: retrieval and answer scoring share it
         passages = self.retriever.search(standalone, index=index, vector=vector)
         stats = offline.note_stats(index)
-        scored = offline.score_units(standalone, passages, self.embedder, stats,
-                                     query_vector=vector)
+        scored = offline.score_units(
+            standalone, passages, self.embedder, stats, query_vector=vector
+        )
         chosen = offline.select(scored)
-        support = scope.support(standalone, passages, chosen, self.embedder, stats,
-                                query_vector=vector)
-        return Prepared(question, standalone, session_id or new_session_id(), passages, scored,
-                        chosen, stats, support, index)
+        support = scope.support(
+            standalone, passages, chosen, self.embedder, stats, query_vector=vector
+        )
+        return Prepared(
+            question,
+            standalone,
+            session_id or new_session_id(),
+            passages,
+            scored,
+            chosen,
+            stats,
+            support,
+            index,
+        )
 
     def _extractive(self, prepared: Prepared) -> Answer:
         text, citations = offline.compose(prepared.chosen, prepared.passages)
         return Answer(text=text, citations=citations)
 
     def _degraded(self, prepared: Prepared) -> Answer:
-        answer = (self._extractive(prepared) if prepared.covered
-                  else prepared.decline())
+        answer = self._extractive(prepared) if prepared.covered else prepared.decline()
         return answer.model_copy(update={"degraded": True})
 
     def _with_fallback(self, call, prepared: Prepared, fallback=None) -> Answer:
@@ -210,27 +266,43 @@ class Tutor:
             return answer.model_copy(update={"degraded": True})
 
     def _choose(self, prepared: Prepared, choices: list[str]) -> Answer:
-        evidence = [self.retriever.search(f"{prepared.standalone} {c}", index=prepared.index)
-                    for c in choices]
+        evidence = [
+            self.retriever.search(f"{prepared.standalone} {c}", index=prepared.index)
+            for c in choices
+        ]
 
         def offline_choice() -> Answer:
-            index, support = offline.choose(prepared.standalone, choices, evidence,
-                                            self.embedder, prepared.stats)
+            index, support = offline.choose(
+                prepared.standalone, choices, evidence, self.embedder, prepared.stats
+            )
             if index is None:
-                return Answer(text="None of the choices is clearly supported by the notes, "
-                                   "so I won't guess.", choice_index=None)
+                return Answer(
+                    text="None of the choices is clearly supported by the notes, so I won't guess.",
+                    choice_index=None,
+                )
             passages = evidence[index]
             text, citations = offline.compose(support, passages)
-            return Answer(text=f"{chr(65 + index)}. {choices[index]} — {text}",
-                          citations=citations, choice_index=index)
+            return Answer(
+                text=f"{chr(65 + index)}. {choices[index]} — {text}",
+                citations=citations,
+                choice_index=index,
+            )
 
         if self.llm is None:
             return offline_choice()
-        merged = list({p.chunk_id: p for p in prepared.passages[:3]
-                       + [p for ps in evidence for p in ps[:2]]}.values())[:8]
+        merged = list(
+            {
+                p.chunk_id: p
+                for p in prepared.passages[:3] + [p for ps in evidence for p in ps[:2]]
+            }.values()
+        )[:8]
         return self._with_fallback(
-            lambda: generate.llm_choice(self.llm, prepared.standalone, choices, merged,
-                                        self.provider), prepared, offline_choice)
+            lambda: generate.llm_choice(
+                self.llm, prepared.standalone, choices, merged, self.provider
+            ),
+            prepared,
+            offline_choice,
+        )
 
     def _record(self, prepared: Prepared, answer: Answer) -> Answer:
         answer = answer.model_copy(update={"session_id": prepared.session_id})
@@ -262,8 +334,15 @@ class Tutor:
             return 0
         stats = offline.note_stats(index)
         for chunk in index.chunks:
-            passage = Passage(chunk_id=chunk.id, text=chunk.text, section=chunk.section,
-                              source=chunk.source, score=0.0, start=chunk.start, end=chunk.end)
+            passage = Passage(
+                chunk_id=chunk.id,
+                text=chunk.text,
+                section=chunk.section,
+                source=chunk.source,
+                score=0.0,
+                start=chunk.start,
+                end=chunk.end,
+            )
             offline.passage_units(passage, self.embedder, stats)
         return len(index.chunks)
 
@@ -274,8 +353,15 @@ class Tutor:
         chunk = self.index.current().by_id.get(chunk_id)
         if chunk is None:
             raise NotFound(f"No passage with id {chunk_id!r} in the current notes.")
-        return Passage(chunk_id=chunk.id, text=chunk.text, section=chunk.section,
-                       source=chunk.source, score=1.0, start=chunk.start, end=chunk.end)
+        return Passage(
+            chunk_id=chunk.id,
+            text=chunk.text,
+            section=chunk.section,
+            source=chunk.source,
+            score=1.0,
+            start=chunk.start,
+            end=chunk.end,
+        )
 
     def health(self) -> dict[str, dict]:
         """Each part's state; never raises, so /healthz can say what is wrong."""
@@ -283,8 +369,12 @@ class Tutor:
         try:
             self.store.heartbeat()
             index = self.index.current()
-            report["store"] = {"ok": True, "location": self.store.location,
-                               "collection": index.name, "chunks": len(index.chunks)}
+            report["store"] = {
+                "ok": True,
+                "location": self.store.location,
+                "collection": index.name,
+                "chunks": len(index.chunks),
+            }
         except TutorError as exc:
             report["store"] = {"ok": False, "location": self.store.location, "error": str(exc)}
         report["llm"] = {"ok": True, "provider": self.provider}
@@ -295,8 +385,9 @@ class Tutor:
             self.engine.dispose()
 
 
-def build_tutor(settings: Settings, *, embedder: Embedder | None = None,
-                llm: BaseChatModel | None = None) -> Tutor:
+def build_tutor(
+    settings: Settings, *, embedder: Embedder | None = None, llm: BaseChatModel | None = None
+) -> Tutor:
     """Build every expensive part once: the model, the Chroma client, the index, the database.
 
     `llm` overrides the chat model `settings.llm` names (tests pass langchain's fake models).
@@ -313,8 +404,17 @@ def build_tutor(settings: Settings, *, embedder: Embedder | None = None,
     )
     engine = make_engine(settings.sqlalchemy_url)
     maker = make_sessionmaker(engine)
-    quizzer = quiz.Quizzer(settings=settings, sessionmaker=maker, embedder=embedder,
-                           index=index, llm=chat_model)
-    return Tutor(settings=settings, store=store, embedder=embedder, index=index,
-                 retriever=retriever, sessions=SessionStore(maker), quizzer=quizzer,
-                 llm=chat_model, engine=engine)
+    quizzer = quiz.Quizzer(
+        settings=settings, sessionmaker=maker, embedder=embedder, index=index, llm=chat_model
+    )
+    return Tutor(
+        settings=settings,
+        store=store,
+        embedder=embedder,
+        index=index,
+        retriever=retriever,
+        sessions=SessionStore(maker),
+        quizzer=quizzer,
+        llm=chat_model,
+        engine=engine,
+    )

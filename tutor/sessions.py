@@ -60,8 +60,10 @@ class SessionStore:
             return []
         with self.maker() as db:
             rows = db.scalars(
-                select(Turn).where(Turn.session_id == session_id)
-                .order_by(Turn.id.desc()).limit(limit)
+                select(Turn)
+                .where(Turn.session_id == session_id)
+                .order_by(Turn.id.desc())
+                .limit(limit)
             ).all()
         return list(reversed(rows))
 
@@ -69,11 +71,18 @@ class SessionStore:
         with self.maker.begin() as db:
             # Two workers may start the same session at once: insert-if-missing, never read-then-add.
             insert_missing(db, ChatSession, {"id": session_id})
-            db.execute(update(ChatSession).where(ChatSession.id == session_id)
-                       .values(updated_at=_now()))
-            db.add(Turn(
-                session_id=session_id, question=question, standalone=standalone,
-                answer=answer.text, grounded=answer.grounded, provider=answer.provider,
-                degraded=answer.degraded,
-                citations=json.dumps([c.chunk_id for c in answer.citations]),
-            ))
+            db.execute(
+                update(ChatSession).where(ChatSession.id == session_id).values(updated_at=_now())
+            )
+            db.add(
+                Turn(
+                    session_id=session_id,
+                    question=question,
+                    standalone=standalone,
+                    answer=answer.text,
+                    grounded=answer.grounded,
+                    provider=answer.provider,
+                    degraded=answer.degraded,
+                    citations=json.dumps([c.chunk_id for c in answer.citations]),
+                )
+            )

@@ -155,7 +155,7 @@ def models() -> ModelList:
             "description": (
                 "With `stream: true`: chat.completion.chunk objects as `data:` lines, then `data: [DONE]`."
             ),
-        }
+        },
     },
 )
 async def completions(

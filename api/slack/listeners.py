@@ -244,14 +244,24 @@ class SlackBot:
             log.exception("grading a quiz click failed")
             await respond(text=SORRY, response_type="ephemeral", replace_original=False)
 
-    async def _close_buttons(self, client: AsyncWebClient, body: dict[str, Any], channel: str,
-                             ts: str, letter: str, user: str) -> None:
+    async def _close_buttons(
+        self,
+        client: AsyncWebClient,
+        body: dict[str, Any],
+        channel: str,
+        ts: str,
+        letter: str,
+        user: str,
+    ) -> None:
         original = (body.get("message") or {}).get("blocks")
         if not original or not ts:
             return
         try:
-            await client.chat_update(channel=channel, ts=ts,
-                                     blocks=ui.answered_quiz_blocks(original, letter, user),
-                                     text=f"Quiz answered: {letter}")
+            await client.chat_update(
+                channel=channel,
+                ts=ts,
+                blocks=ui.answered_quiz_blocks(original, letter, user),
+                text=f"Quiz answered: {letter}",
+            )
         except SlackApiError as exc:  # the grade is posted; stale buttons only say "finished"
             log.warning("could not close the quiz buttons: %s", exc.response.get("error"))

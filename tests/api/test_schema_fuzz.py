@@ -24,9 +24,13 @@ from api.app import create_app
 
 EXAMPLES = 20  # per operation; keeps the whole run near a minute on a busy 2-core machine
 
-schema = schemathesis.openapi.from_asgi(
-    "/openapi.json", create_app(make_settings(Path(tempfile.gettempdir()) / "schema-only"))
-).exclude(path="/v1/admin/ingest", method="POST").exclude(path="/v1/quiz", method="POST")
+schema = (
+    schemathesis.openapi.from_asgi(
+        "/openapi.json", create_app(make_settings(Path(tempfile.gettempdir()) / "schema-only"))
+    )
+    .exclude(path="/v1/admin/ingest", method="POST")
+    .exclude(path="/v1/quiz", method="POST")
+)
 
 
 @pytest.fixture(scope="module")

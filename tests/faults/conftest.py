@@ -16,7 +16,6 @@ from support import free_port, wait_until_serving
 CHROMA = Path(sys.executable).parent / "chroma"
 
 
-
 class FakeLLM:
     """An OpenAI-compatible /v1/chat/completions on 127.0.0.1: `mode` is ok, hang or error.
 
@@ -46,13 +45,23 @@ class FakeLLM:
                 if fake.mode == "error":
                     self._send(500, {"error": {"message": "the model crashed", "type": "server"}})
                     return
-                self._send(200, {
-                    "id": "chatcmpl-fake", "object": "chat.completion", "created": 0,
-                    "model": "fake",
-                    "choices": [{"index": 0, "finish_reason": "stop",
-                                 "message": {"role": "assistant", "content": fake.reply}}],
-                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-                })
+                self._send(
+                    200,
+                    {
+                        "id": "chatcmpl-fake",
+                        "object": "chat.completion",
+                        "created": 0,
+                        "model": "fake",
+                        "choices": [
+                            {
+                                "index": 0,
+                                "finish_reason": "stop",
+                                "message": {"role": "assistant", "content": fake.reply},
+                            }
+                        ],
+                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                    },
+                )
 
             def _send(self, status: int, body: dict) -> None:
                 data = json.dumps(body).encode()
@@ -93,12 +102,25 @@ class ChromaServer:
     def start(self) -> None:
         log = (self.path / "server.log").open("ab")
         self.proc = subprocess.Popen(
-            [str(CHROMA), "run", "--path", str(self.path / "db"), "--host", "127.0.0.1",
-             "--port", str(self.port)],
-            stdout=log, stderr=subprocess.STDOUT,
+            [
+                str(CHROMA),
+                "run",
+                "--path",
+                str(self.path / "db"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
-        wait_until_serving(self.proc, f"{self.url}/api/v2/heartbeat", timeout_s=60,
-                           what=f"chroma run (log: {self.path / 'server.log'})")
+        wait_until_serving(
+            self.proc,
+            f"{self.url}/api/v2/heartbeat",
+            timeout_s=60,
+            what=f"chroma run (log: {self.path / 'server.log'})",
+        )
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -20,10 +20,15 @@ def llm_client(settings, embedder, ingested, fake_llm):
     from api.app import create_app
     from tutor.service import build_tutor
 
-    own = settings.model_copy(update={
-        "llm": "openai:fake", "llm_base_url": fake_llm.url, "llm_timeout_s": TIMEOUT_S,
-        "llm_api_key": SecretStr("sk-fake-key"), "rate_limit": "100000/minute",
-    })
+    own = settings.model_copy(
+        update={
+            "llm": "openai:fake",
+            "llm_base_url": fake_llm.url,
+            "llm_timeout_s": TIMEOUT_S,
+            "llm_api_key": SecretStr("sk-fake-key"),
+            "rate_limit": "100000/minute",
+        }
+    )
     tutor = build_tutor(own, embedder=embedder)
     with TestClient(create_app(own, tutor=tutor)) as client:
         yield client, fake_llm
@@ -79,7 +84,9 @@ def test_stream_degrades_to_offline_within_the_timeout(llm_client, mode):
 def test_openai_compatible_endpoint_degrades_too(llm_client):
     client, llm = llm_client
     llm.mode = "error"
-    r = client.post("/v1/chat/completions",
-                    json={"messages": [{"role": "user", "content": QUESTION["message"]}]})
+    r = client.post(
+        "/v1/chat/completions",
+        json={"messages": [{"role": "user", "content": QUESTION["message"]}]},
+    )
     assert r.status_code == 200
     assert "Sources:" in r.json()["choices"][0]["message"]["content"]

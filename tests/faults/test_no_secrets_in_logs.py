@@ -17,16 +17,19 @@ SECRETS = {
 }
 
 
-def test_no_secret_value_appears_in_any_log_record(settings, embedder, ingested, fake_llm,
-                                                   caplog):
+def test_no_secret_value_appears_in_any_log_record(settings, embedder, ingested, fake_llm, caplog):
     from api.app import create_app
     from tutor.service import build_tutor
 
-    own = settings.model_copy(update={
-        **{k: SecretStr(v) for k, v in SECRETS.items()},
-        "llm": "openai:fake", "llm_base_url": fake_llm.url, "llm_timeout_s": 5.0,
-        "rate_limit": "100000/minute",
-    })
+    own = settings.model_copy(
+        update={
+            **{k: SecretStr(v) for k, v in SECRETS.items()},
+            "llm": "openai:fake",
+            "llm_base_url": fake_llm.url,
+            "llm_timeout_s": 5.0,
+            "rate_limit": "100000/minute",
+        }
+    )
     caplog.set_level(logging.DEBUG)
     tutor = build_tutor(own, embedder=embedder)
     admin = {"Authorization": f"Bearer {SECRETS['admin_token']}"}
@@ -41,9 +44,11 @@ def test_no_secret_value_appears_in_any_log_record(settings, embedder, ingested,
         assert client.get("/v1/admin/ingest/nope", headers=admin).status_code == 404
         wrong = {"Authorization": f"Bearer {SECRETS['admin_token']}x"}
         assert client.get("/v1/admin/ingest/nope", headers=wrong).status_code == 401
-        assert client.post("/slack/events", content=b"{}",
-                           headers={"X-Slack-Signature": "v0=bad",
-                                    "X-Slack-Request-Timestamp": "1"}).status_code in (400, 401)
+        assert client.post(
+            "/slack/events",
+            content=b"{}",
+            headers={"X-Slack-Signature": "v0=bad", "X-Slack-Request-Timestamp": "1"},
+        ).status_code in (400, 401)
         assert client.get("/healthz").status_code == 200
         assert client.get("/metrics").status_code == 200
     tutor.close()

@@ -43,8 +43,9 @@ def injected_tutor(tmp_path, embedder):
     (notes / "s3.txt").write_text(part, encoding="utf-8")
     settings = make_settings(tmp_path / "data")
     ingest([notes], settings=settings, store=ChromaStore(settings), embedder=embedder)
-    model = RecordingModel(messages=iter([AIMessage("Versioning keeps old versions [1].")] * 4),
-                           seen=[])
+    model = RecordingModel(
+        messages=iter([AIMessage("Versioning keeps old versions [1].")] * 4), seen=[]
+    )
     tutor = build_tutor(settings, embedder=embedder, llm=model)
     yield tutor, model
     tutor.close()

@@ -25,11 +25,13 @@ def fake_slack() -> Iterator[FakeSlack]:
 @pytest.fixture
 def slack_settings(settings, fake_slack):
     """The session's settings (its ingested store) plus Slack secrets and the fake's URL."""
-    return settings.model_copy(update={
-        "slack_signing_secret": SecretStr(SECRET),
-        "slack_bot_token": SecretStr(BOT_TOKEN),
-        "slack_api_url": fake_slack.api_url,
-    })
+    return settings.model_copy(
+        update={
+            "slack_signing_secret": SecretStr(SECRET),
+            "slack_bot_token": SecretStr(BOT_TOKEN),
+            "slack_api_url": fake_slack.api_url,
+        }
+    )
 
 
 @pytest.fixture
@@ -59,5 +61,3 @@ def served(slack_app) -> Iterator[Served]:
     server.should_exit = True
     thread.join(timeout=10)
     sock.close()
-
-

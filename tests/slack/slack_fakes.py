@@ -105,8 +105,9 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 reply.update(channel=data.get("channel"), ts=fake.next_ts())
             elif method == "chat.postEphemeral":
                 reply.update(message_ts=fake.next_ts())
-            fake.record(Call(method, data, time.monotonic(), self.headers.get("Authorization"),
-                             reply))
+            fake.record(
+                Call(method, data, time.monotonic(), self.headers.get("Authorization"), reply)
+            )
             self._send(json.dumps(reply).encode(), "application/json")
 
         def _send(self, body: bytes, content_type: str) -> None:
@@ -137,78 +138,142 @@ class Served:
     def post(self, body: str, headers: dict[str, str], timeout: float = 20.0):
         import httpx
 
-        return httpx.post(f"{self.url}/slack/events", content=body.encode(), headers=headers,
-                          timeout=timeout)
+        return httpx.post(
+            f"{self.url}/slack/events", content=body.encode(), headers=headers, timeout=timeout
+        )
 
 
 # -- signed Slack requests -----------------------------------------------------------------------
 
 
-def signed(body: str, *, secret: str = SECRET, ts: int | None = None,
-           content_type: str = "application/x-www-form-urlencoded",
-           retry: int | None = None) -> dict[str, str]:
+def signed(
+    body: str,
+    *,
+    secret: str = SECRET,
+    ts: int | None = None,
+    content_type: str = "application/x-www-form-urlencoded",
+    retry: int | None = None,
+) -> dict[str, str]:
     stamp = str(int(time.time()) if ts is None else ts)
     digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
-    headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": stamp,
-               "X-Slack-Signature": f"v0={digest}"}
+    headers = {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": f"v0={digest}",
+    }
     if retry is not None:
         headers.update({"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"})
     return headers
 
 
 def command_body(text: str, fake: FakeSlack, *, user: str = USER, channel: str = CHANNEL) -> str:
-    return urlencode({
-        "token": "legacy", "team_id": TEAM, "team_domain": "study", "channel_id": channel,
-        "channel_name": "study", "user_id": user, "user_name": "alice", "command": "/tutor",
-        "text": text, "api_app_id": "A0TUTOR", "response_url": fake.response_url,
-        "trigger_id": "1.2.3",
-    })
+    return urlencode(
+        {
+            "token": "legacy",
+            "team_id": TEAM,
+            "team_domain": "study",
+            "channel_id": channel,
+            "channel_name": "study",
+            "user_id": user,
+            "user_name": "alice",
+            "command": "/tutor",
+            "text": text,
+            "api_app_id": "A0TUTOR",
+            "response_url": fake.response_url,
+            "trigger_id": "1.2.3",
+        }
+    )
 
 
 _event_ids = itertools.count(1)
 
 
 def event_body(event: dict[str, Any], *, event_id: str | None = None) -> str:
-    return json.dumps({
-        "token": "legacy", "team_id": TEAM, "api_app_id": "A0TUTOR", "type": "event_callback",
-        "event": event, "event_id": event_id or f"Ev{next(_event_ids):08d}",
-        "event_time": int(time.time()),
-        "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
-    })
+    return json.dumps(
+        {
+            "token": "legacy",
+            "team_id": TEAM,
+            "api_app_id": "A0TUTOR",
+            "type": "event_callback",
+            "event": event,
+            "event_id": event_id or f"Ev{next(_event_ids):08d}",
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+        }
+    )
 
 
-def mention(text: str, *, ts: str, thread_ts: str | None = None,
-            channel: str = CHANNEL, user: str = USER) -> dict[str, Any]:
-    event = {"type": "app_mention", "user": user, "text": f"<@{BOT_USER}> {text}", "ts": ts,
-             "channel": channel, "event_ts": ts}
+def mention(
+    text: str, *, ts: str, thread_ts: str | None = None, channel: str = CHANNEL, user: str = USER
+) -> dict[str, Any]:
+    event = {
+        "type": "app_mention",
+        "user": user,
+        "text": f"<@{BOT_USER}> {text}",
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+    }
     if thread_ts:
         event["thread_ts"] = thread_ts
     return event
 
 
-def message(text: str, *, ts: str, thread_ts: str | None = None, channel: str = CHANNEL,
-            channel_type: str = "channel", user: str = USER) -> dict[str, Any]:
-    event = {"type": "message", "user": user, "text": text, "ts": ts, "channel": channel,
-             "channel_type": channel_type, "event_ts": ts}
+def message(
+    text: str,
+    *,
+    ts: str,
+    thread_ts: str | None = None,
+    channel: str = CHANNEL,
+    channel_type: str = "channel",
+    user: str = USER,
+) -> dict[str, Any]:
+    event = {
+        "type": "message",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "channel_type": channel_type,
+        "event_ts": ts,
+    }
     if thread_ts:
         event["thread_ts"] = thread_ts
     return event
 
 
-def click_body(blocks: list[dict], letter: str, fake: FakeSlack, *, message_ts: str,
-               user: str = USER, channel: str = CHANNEL) -> str:
+def click_body(
+    blocks: list[dict],
+    letter: str,
+    fake: FakeSlack,
+    *,
+    message_ts: str,
+    user: str = USER,
+    channel: str = CHANNEL,
+) -> str:
     """The block_actions payload Slack sends when `user` clicks button `letter` of a quiz."""
     actions = next(b for b in blocks if b["type"] == "actions")
     button = next(e for e in actions["elements"] if e["text"]["text"] == letter)
     payload = {
-        "type": "block_actions", "user": {"id": user, "team_id": TEAM}, "team": {"id": TEAM},
-        "api_app_id": "A0TUTOR", "token": "legacy", "trigger_id": "4.5.6",
+        "type": "block_actions",
+        "user": {"id": user, "team_id": TEAM},
+        "team": {"id": TEAM},
+        "api_app_id": "A0TUTOR",
+        "token": "legacy",
+        "trigger_id": "4.5.6",
         "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
-        "channel": {"id": channel}, "message": {"ts": message_ts, "blocks": blocks},
+        "channel": {"id": channel},
+        "message": {"ts": message_ts, "blocks": blocks},
         "response_url": fake.response_url,
-        "actions": [{"type": "button", "action_id": button["action_id"],
-                     "block_id": actions["block_id"], "value": button["value"],
-                     "action_ts": "1700000001.0"}],
+        "actions": [
+            {
+                "type": "button",
+                "action_id": button["action_id"],
+                "block_id": actions["block_id"],
+                "value": button["value"],
+                "action_ts": "1700000001.0",
+            }
+        ],
     }
     return urlencode({"payload": json.dumps(payload)})
 

@@ -43,12 +43,16 @@ def test_slash_question_acks_at_once_and_the_answer_follows(served, fake_slack, 
     assert "asked: What is S3 versioning?" in shown
     contexts = [b for b in post.data["blocks"] if b["type"] == "context"]
     for citation in expected.citations:  # sections as context blocks
-        assert any(f"[{citation.n}] *{escape(citation.section)}*" in e["text"]
-                   for b in contexts for e in b["elements"])
+        assert any(
+            f"[{citation.n}] *{escape(citation.section)}*" in e["text"]
+            for b in contexts
+            for e in b["elements"]
+        )
 
 
-def test_mention_answers_in_a_thread_and_the_thread_keeps_the_conversation(served, fake_slack,
-                                                                           tutor):
+def test_mention_answers_in_a_thread_and_the_thread_keeps_the_conversation(
+    served, fake_slack, tutor
+):
     body = event_body(mention("What is S3 versioning?", ts="1700000100.000100"))
     started = time.monotonic()
     response = served.post(body, json_headers(body))
@@ -61,8 +65,11 @@ def test_mention_answers_in_a_thread_and_the_thread_keeps_the_conversation(serve
     body = event_body(message(follow, ts="1700000100.000200", thread_ts="1700000100.000100"))
     assert served.post(body, json_headers(body)).status_code == 200
     replies = fake_slack.wait_for(
-        lambda: len(posts_in_thread(fake_slack, "1700000100.000100")) == 2
-        and posts_in_thread(fake_slack, "1700000100.000100"))
+        lambda: (
+            len(posts_in_thread(fake_slack, "1700000100.000100")) == 2
+            and posts_in_thread(fake_slack, "1700000100.000100")
+        )
+    )
     second = texts(replies[1])
     # The earlier turn (S3 versioning) is what "it" means: the answer comes from that section.
     assert "S3 Versioning" in second, second
@@ -104,8 +111,10 @@ def test_a_mention_inside_a_known_thread_is_answered_once(served, fake_slack):
     fake_slack.wait_for(lambda: posts_in_thread(fake_slack, "1700000400.000100"))
     # Slack sends both app_mention and message for a mention in a thread the bot is in.
     ts, root = "1700000400.000200", "1700000400.000100"
-    for event in (mention("What about its timeout?", ts=ts, thread_ts=root),
-                  message("<@U0TUTOR> What about its timeout?", ts=ts, thread_ts=root)):
+    for event in (
+        mention("What about its timeout?", ts=ts, thread_ts=root),
+        message("<@U0TUTOR> What about its timeout?", ts=ts, thread_ts=root),
+    ):
         event_json = event_body(event)
         assert served.post(event_json, json_headers(event_json)).status_code == 200
     fake_slack.wait_for(lambda: len(posts_in_thread(fake_slack, root)) >= 2)
@@ -114,8 +123,9 @@ def test_a_mention_inside_a_known_thread_is_answered_once(served, fake_slack):
 
 
 def test_direct_messages_work_like_mentions(served, fake_slack):
-    body = event_body(message("What is DynamoDB?", ts="1700000500.000100", channel="D0ALICE",
-                              channel_type="im"))
+    body = event_body(
+        message("What is DynamoDB?", ts="1700000500.000100", channel="D0ALICE", channel_type="im")
+    )
     assert served.post(body, json_headers(body)).status_code == 200
     post = fake_slack.wait_for(lambda: posts_in_thread(fake_slack, "1700000500.000100"))[0]
     assert post.data["channel"] == "D0ALICE"

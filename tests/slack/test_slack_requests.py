@@ -44,16 +44,20 @@ def test_timestamp_older_than_five_minutes_is_rejected(client, fake_slack):
 
 def test_unsigned_request_is_rejected(client, fake_slack):
     body = command_body("help", fake_slack)
-    response = client.post("/slack/events", content=body,
-                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = client.post(
+        "/slack/events", content=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert response.status_code == 401
 
 
-@pytest.mark.parametrize("body", [
-    '{"type": "event_callback", "event": ',  # truncated JSON
-    urlencode({"payload": "{not json"}),  # interactivity payload that does not parse
-    urlencode({"payload": "[1, 2]"}),  # parses, but is not an object
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"type": "event_callback", "event": ',  # truncated JSON
+        urlencode({"payload": "{not json"}),  # interactivity payload that does not parse
+        urlencode({"payload": "[1, 2]"}),  # parses, but is not an object
+    ],
+)
 def test_unparsable_payload_is_a_4xx_not_a_500(client, body):
     response = post(client, body, signed(body))
     assert response.status_code == 400
@@ -71,16 +75,20 @@ def test_unknown_payload_type_is_not_a_500(client):
     assert 400 <= response.status_code < 500
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("", "Ask me something"),
-    ("   ", "Ask me something"),
-    ("quizz", "Did you mean `/tutor quiz`?"),
-    ("progres", "Did you mean `/tutor progress`?"),
-    ("--verbose", "I don't know the command `--verbose`"),
-    ("help", "/tutor quiz [topic]"),
-])
-def test_commands_that_need_no_tutor_get_an_immediate_ephemeral_reply(client, fake_slack,
-                                                                     text, expected):
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("", "Ask me something"),
+        ("   ", "Ask me something"),
+        ("quizz", "Did you mean `/tutor quiz`?"),
+        ("progres", "Did you mean `/tutor progress`?"),
+        ("--verbose", "I don't know the command `--verbose`"),
+        ("help", "/tutor quiz [topic]"),
+    ],
+)
+def test_commands_that_need_no_tutor_get_an_immediate_ephemeral_reply(
+    client, fake_slack, text, expected
+):
     body = command_body(text, fake_slack)
     response = post(client, body, signed(body))
     assert response.status_code == 200

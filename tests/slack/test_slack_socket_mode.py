@@ -18,8 +18,9 @@ from tutor.errors import ConfigError
 
 @pytest.fixture
 def socket_settings(slack_settings):
-    return slack_settings.model_copy(update={"slack_signing_secret": None,
-                                             "slack_app_token": SecretStr("xapp-test-app-token")})
+    return slack_settings.model_copy(
+        update={"slack_signing_secret": None, "slack_app_token": SecretStr("xapp-test-app-token")}
+    )
 
 
 async def _serve_socket(envelope: dict, acks: list[dict]) -> tuple[web.AppRunner, str]:
@@ -28,8 +29,11 @@ async def _serve_socket(envelope: dict, acks: list[dict]) -> tuple[web.AppRunner
     async def link(request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
-        await ws.send_str(json.dumps({"type": "hello", "num_connections": 1,
-                                      "connection_info": {"app_id": "A0TUTOR"}}))
+        await ws.send_str(
+            json.dumps(
+                {"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0TUTOR"}}
+            )
+        )
         await ws.send_str(json.dumps(envelope))
         async for msg in ws:
             if msg.type == WSMsgType.TEXT:
@@ -46,11 +50,18 @@ async def _serve_socket(envelope: dict, acks: list[dict]) -> tuple[web.AppRunner
     return runner, f"ws://127.0.0.1:{port}/link"
 
 
-def test_socket_mode_acks_the_envelope_and_answers_in_the_thread(socket_settings, fake_slack,
-                                                                 tutor):
+def test_socket_mode_acks_the_envelope_and_answers_in_the_thread(
+    socket_settings, fake_slack, tutor
+):
     event = json.loads(event_body(mention("What is DynamoDB?", ts="1700000700.000100")))
-    envelope = {"envelope_id": "env-1", "type": "events_api", "payload": event,
-                "accepts_response_payload": False, "retry_attempt": 0, "retry_reason": ""}
+    envelope = {
+        "envelope_id": "env-1",
+        "type": "events_api",
+        "payload": event,
+        "accepts_response_payload": False,
+        "retry_attempt": 0,
+        "retry_reason": "",
+    }
     acks: list[dict] = []
 
     async def scenario() -> None:

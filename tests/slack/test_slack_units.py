@@ -12,20 +12,23 @@ from api.slack.commands import parse_command, strip_mentions
 from tutor.types import Answer, Citation, Grade, QuizItem
 
 
-@pytest.mark.parametrize("text, kind, arg", [
-    ("What is S3 versioning?", "ask", "What is S3 versioning?"),
-    ("ask what is IAM", "ask", "what is IAM"),
-    ("quiz", "quiz", ""),
-    ("QUIZ  S3 security", "quiz", "S3 security"),
-    ("progress", "progress", ""),
-    ("help", "help", ""),
-    ("", "empty", ""),
-    ("ask", "empty", ""),
-    ("quizz", "unknown", "quizz"),
-    ("-x", "unknown", "-x"),
-    ("Lambda", "ask", "Lambda"),  # a lone topic word is a question, not a typo
-    ("progress report please", "unknown", "progress report please"),
-])
+@pytest.mark.parametrize(
+    "text, kind, arg",
+    [
+        ("What is S3 versioning?", "ask", "What is S3 versioning?"),
+        ("ask what is IAM", "ask", "what is IAM"),
+        ("quiz", "quiz", ""),
+        ("QUIZ  S3 security", "quiz", "S3 security"),
+        ("progress", "progress", ""),
+        ("help", "help", ""),
+        ("", "empty", ""),
+        ("ask", "empty", ""),
+        ("quizz", "unknown", "quizz"),
+        ("-x", "unknown", "-x"),
+        ("Lambda", "ask", "Lambda"),  # a lone topic word is a question, not a typo
+        ("progress report please", "unknown", "progress report please"),
+    ],
+)
 def test_parse_command(text, kind, arg):
     parsed = parse_command(text)
     assert (parsed.kind, parsed.arg) == (kind, arg)
@@ -36,8 +39,9 @@ def test_strip_mentions():
 
 
 def citation(n: int, section: str) -> Citation:
-    return Citation(n=n, chunk_id=f"c{n}", source="notes.txt", section=section,
-                    snippet="...", score=1.0)
+    return Citation(
+        n=n, chunk_id=f"c{n}", source="notes.txt", section=section, snippet="...", score=1.0
+    )
 
 
 def test_answer_blocks_escape_slack_control_characters_and_cite_sections():
@@ -46,13 +50,19 @@ def test_answer_blocks_escape_slack_control_characters_and_cite_sections():
     flat = json.dumps(blocks)
     assert "*&lt;bucket&gt;* &amp; versioning [1]" in blocks[1]["text"]["text"]
     assert "<@U1> asked: x &lt; y?" in flat
-    assert blocks[-1] == {"type": "context", "elements": [
-        {"type": "mrkdwn", "text": "[1] *S3 &gt; A&amp;B* · notes.txt"}]}
+    assert blocks[-1] == {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": "[1] *S3 &gt; A&amp;B* · notes.txt"}],
+    }
 
 
 def test_decline_shows_topics_not_citations():
-    answer = Answer(text="The notes do not cover that.", grounded=False,
-                    nearest_topics=["S3", "IAM"], citations=[citation(1, "S3")])
+    answer = Answer(
+        text="The notes do not cover that.",
+        grounded=False,
+        nearest_topics=["S3", "IAM"],
+        citations=[citation(1, "S3")],
+    )
     flat = json.dumps(ui.answer_blocks(answer))
     assert "Topics I can help with: S3, IAM" in flat and "[1]" not in flat
 
@@ -63,8 +73,9 @@ def test_long_answers_fit_slacks_section_limit():
 
 
 def test_quiz_blocks_have_one_button_per_choice_carrying_the_quiz_id():
-    item = QuizItem(id="q1", kind="mcq", question="Which?", choices=["a", "b", "c"],
-                    section="S3 > Versioning")
+    item = QuizItem(
+        id="q1", kind="mcq", question="Which?", choices=["a", "b", "c"], section="S3 > Versioning"
+    )
     blocks = ui.quiz_blocks(item, asker="U1")
     buttons = next(b for b in blocks if b["type"] == "actions")["elements"]
     assert [b["text"]["text"] for b in buttons] == ["A", "B", "C"]
@@ -74,8 +85,15 @@ def test_quiz_blocks_have_one_button_per_choice_carrying_the_quiz_id():
 
 
 def test_grade_blocks_show_verdict_answer_and_section():
-    grade = Grade(quiz_id="q1", correct=False, score=0, feedback="No.", reference_answer="B",
-                  section="S3 > Versioning", citations=[citation(1, "S3 > Versioning")])
+    grade = Grade(
+        quiz_id="q1",
+        correct=False,
+        score=0,
+        feedback="No.",
+        reference_answer="B",
+        section="S3 > Versioning",
+        citations=[citation(1, "S3 > Versioning")],
+    )
     flat = json.dumps(ui.grade_blocks(grade, user="U1"))
     assert "Not quite, <@U1>" in flat and "*Answer:* B" in flat
     assert "Reread *S3 &gt; Versioning*" in flat

@@ -9,14 +9,18 @@ NOTES = Path(__file__).resolve().parents[2] / "corpus"
 
 
 def test_only_acronyms_whose_initials_spell_them_are_found():
-    found = find_acronyms([
-        "Spread across Availability Zones (AZ) in a region.",
-        "AMI – Amazon Machine Image: a template.",
-        "Pick the right storage (S3) for it.",  # "storage" does not spell S3
-        "Run it with Fargate (the serverless option).",
-    ])
-    assert found == {"az": frozenset(tokenize("availability zones")),
-                     "ami": frozenset(tokenize("amazon machine image"))}
+    found = find_acronyms(
+        [
+            "Spread across Availability Zones (AZ) in a region.",
+            "AMI – Amazon Machine Image: a template.",
+            "Pick the right storage (S3) for it.",  # "storage" does not spell S3
+            "Run it with Fargate (the serverless option).",
+        ]
+    )
+    assert found == {
+        "az": frozenset(tokenize("availability zones")),
+        "ami": frozenset(tokenize("amazon machine image")),
+    }
 
 
 def test_expand_adds_the_long_form_and_the_acronym():

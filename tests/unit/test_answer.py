@@ -17,13 +17,16 @@ from tutor.types import Answer
 MARKER = re.compile(r"\[(\d+)\]")
 
 
-@pytest.mark.parametrize("question,fact", [
-    ("What permissions must my SSH private key file have?", "0400"),
-    ("Which port do I open to log into a Windows instance with remote desktop?", "3389"),
-    ("What is the default deregistration delay of a target group?", "300 seconds"),
-    ("How many copies of my data does Aurora keep?", "6 copies"),
-    ("Which record type maps a hostname to an IPv6 address in Route 53?", "AAAA"),
-])
+@pytest.mark.parametrize(
+    "question,fact",
+    [
+        ("What permissions must my SSH private key file have?", "0400"),
+        ("Which port do I open to log into a Windows instance with remote desktop?", "3389"),
+        ("What is the default deregistration delay of a target group?", "300 seconds"),
+        ("How many copies of my data does Aurora keep?", "6 copies"),
+        ("Which record type maps a hostname to an IPv6 address in Route 53?", "AAAA"),
+    ],
+)
 def test_offline_answers_state_the_fact_and_cite_it(tutor, question, fact):
     answer = tutor.ask(question)
     assert answer.grounded and not answer.degraded and answer.provider == "offline"
@@ -44,18 +47,21 @@ def test_answers_read_as_sentences_not_chunks(tutor):
     assert "AOF" in answer.text or "append-only" in answer.text
 
 
-@pytest.mark.parametrize("question", [
-    "whats a good recipe for sourdough bread?",
-    "who painted the mona lisa?",
-    "how do i write a for loop in javascript?",
-    # products the notes never cover, asked in words the notes use a lot (stage, instances, billed)
-    "how do i add a manual approval stage to my CodePipeline?",
-    "how do i configure X-Ray sampling rules for my EC2 instances?",
-    "how are Step Functions express workflows billed?",
-    # services the notes name only in passing, under other headings (S3 events)
-    "what is the max message size in SNS?",
-    "how many messages can an sqs receive call return?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "whats a good recipe for sourdough bread?",
+        "who painted the mona lisa?",
+        "how do i write a for loop in javascript?",
+        # products the notes never cover, asked in words the notes use a lot (stage, instances, billed)
+        "how do i add a manual approval stage to my CodePipeline?",
+        "how do i configure X-Ray sampling rules for my EC2 instances?",
+        "how are Step Functions express workflows billed?",
+        # services the notes name only in passing, under other headings (S3 events)
+        "what is the max message size in SNS?",
+        "how many messages can an sqs receive call return?",
+    ],
+)
 def test_out_of_scope_declines_with_nearest_topics(tutor, question):
     answer = tutor.ask(question)
     assert not answer.grounded and answer.citations == []
@@ -74,11 +80,14 @@ def test_follow_up_within_a_session_uses_the_earlier_subject(tutor):
 
 
 def test_multiple_choice_picks_the_supported_option_or_abstains(tutor):
-    picked = tutor.ask("Which port do you open to RDP into a Windows instance?",
-                       choices=["22", "3389", "443", "21"])
+    picked = tutor.ask(
+        "Which port do you open to RDP into a Windows instance?",
+        choices=["22", "3389", "443", "21"],
+    )
     assert picked.choice_index == 1 and picked.text.startswith("B. 3389")
-    unsupported = tutor.ask("Which sourdough starter flour is best?",
-                            choices=["Rye", "Spelt", "Einkorn", "Emmer"])
+    unsupported = tutor.ask(
+        "Which sourdough starter flour is best?", choices=["Rye", "Spelt", "Einkorn", "Emmer"]
+    )
     assert unsupported.choice_index is None
 
 
@@ -97,13 +106,16 @@ def _turns(tutor) -> int:
         return db.scalar(select(func.count()).select_from(Turn))
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    ({"question": "   "}, "empty"),
-    ({"question": "x" * 5000}, "too long"),
-    ({"question": "Which?", "choices": ["only one"]}, "two non-empty"),
-    ({"question": "Which?", "choices": ["a", " "]}, "two non-empty"),
-    ({"question": "What is S3?", "session_id": "x" * 300}, "session id"),
-])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"question": "   "}, "empty"),
+        ({"question": "x" * 5000}, "too long"),
+        ({"question": "Which?", "choices": ["only one"]}, "two non-empty"),
+        ({"question": "Which?", "choices": ["a", " "]}, "two non-empty"),
+        ({"question": "What is S3?", "session_id": "x" * 300}, "session id"),
+    ],
+)
 def test_bad_input_is_refused_and_nothing_is_stored(tutor, kwargs, message):
     before = _turns(tutor)
     with pytest.raises(InvalidInput, match=message):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from support import NOTES
 
 from ingest.chunker import chunk_document, chunk_id
 from ingest.loaders import Document
 from ingest.structure import sections_of
-from support import NOTES
 from tutor.config import ChunkSettings
 from tutor.types import Chunk
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from support import NOTES, free_port
 from typer.testing import CliRunner
 
 from cli.main import app
-from support import NOTES, free_port
 from tutor.config import get_settings
 
 
@@ -38,7 +38,6 @@ def failed_cleanly(result, *fragments: str) -> None:
     assert "error:" in result.output
     for fragment in fragments:
         assert fragment in said(result)
-
 
 
 def test_ingest_then_search(cli, tmp_path):

@@ -95,7 +95,12 @@ def test_runner_on_the_ingested_notes(tutor, tmp_path):
 
 def test_cli_small_run_writes_reports_and_gates(cli_env, ingested, tmp_path):
     out = tmp_path / "out"
-    gates = ["--fail-under", "retrieval.hit_at_chars.4000=0", "--fail-under", "answer.mean_chars=1000000"]
+    gates = [
+        "--fail-under",
+        "retrieval.hit_at_chars.4000=0",
+        "--fail-under",
+        "answer.mean_chars=1000000",
+    ]
     result = run_eval(DEV, out, "--limit", "3", *gates)
     assert result.exit_code == 1, result.output
     assert "answer.mean_chars" in result.output and "below" in result.output

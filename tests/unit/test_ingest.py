@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support import CORPUS, NOTES, make_settings
 
 from ingest.pipeline import chunk_paths, ingest
-from support import CORPUS, NOTES, make_settings
 from tutor.embeddings import Embedder, LazyMiniLMEmbedder
 from tutor.errors import IngestError
 from tutor.index import artifacts_dir, load_index

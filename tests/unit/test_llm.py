@@ -22,8 +22,13 @@ def test_no_llm_means_offline(tmp_path):
 def test_openai_compatible_server_gets_base_url_timeout_and_max_tokens(tmp_path):
     from langchain_openai import ChatOpenAI
 
-    settings = make_settings(tmp_path, llm="openai:smollm2", llm_base_url="http://127.0.0.1:9/v1",
-                             llm_timeout_s=7, llm_max_tokens=99)
+    settings = make_settings(
+        tmp_path,
+        llm="openai:smollm2",
+        llm_base_url="http://127.0.0.1:9/v1",
+        llm_timeout_s=7,
+        llm_max_tokens=99,
+    )
     model = make_chat_model(settings)
     assert isinstance(model, ChatOpenAI)
     assert model.model_name == "smollm2"
@@ -34,8 +39,9 @@ def test_openai_compatible_server_gets_base_url_timeout_and_max_tokens(tmp_path)
 
 
 def test_openai_proper_uses_key_and_max_tokens(tmp_path):
-    settings = make_settings(tmp_path, llm="openai:gpt-4o-mini", llm_api_key="sk-test",
-                             llm_max_tokens=64)
+    settings = make_settings(
+        tmp_path, llm="openai:gpt-4o-mini", llm_api_key="sk-test", llm_max_tokens=64
+    )
     model = make_chat_model(settings)
     assert model.max_tokens == 64
     assert model.openai_api_key.get_secret_value() == "sk-test"
@@ -44,8 +50,9 @@ def test_openai_proper_uses_key_and_max_tokens(tmp_path):
 def test_ollama(tmp_path):
     from langchain_ollama import ChatOllama
 
-    settings = make_settings(tmp_path, llm="ollama:llama3.1", llm_base_url="http://127.0.0.1:9",
-                             llm_timeout_s=5)
+    settings = make_settings(
+        tmp_path, llm="ollama:llama3.1", llm_base_url="http://127.0.0.1:9", llm_timeout_s=5
+    )
     model = make_chat_model(settings)
     assert isinstance(model, ChatOllama)
     assert model.model == "llama3.1" and model.base_url == "http://127.0.0.1:9"

@@ -18,7 +18,7 @@ QUESTION = "How long does RDS keep automatic backups?"
 class ScriptedModel(GenericFakeChatModel):
     """Replies from a queue and records every prompt it was sent."""
 
-    seen: list[list[BaseMessage]] = []
+    seen: list[list[BaseMessage]] = []  # noqa: RUF012  (a pydantic field: copied per model)
 
     def _generate(self, messages, stop=None, run_manager=None, **kwargs: Any):
         self.seen.append(list(messages))
@@ -108,17 +108,22 @@ def test_follow_up_is_condensed_with_the_history(tutor):
     )
     llm_tutor = with_llm(tutor, model)
     first = llm_tutor.ask("What are RDS automated backups?")
-    second = llm_tutor.ask("and can I restore it to any point in time?",
-                           session_id=first.session_id)
+    second = llm_tutor.ask(
+        "and can I restore it to any point in time?", session_id=first.session_id
+    )
     condense_prompt = model.seen[1][0].content
     assert "What are RDS automated backups?" in condense_prompt
     assert "kept 7 days" in condense_prompt
-    assert model.seen[2][1].content == "Can an RDS automated backup be restored to any point in time?"
+    assert (
+        model.seen[2][1].content == "Can an RDS automated backup be restored to any point in time?"
+    )
     assert second.session_id == first.session_id
 
 
-@pytest.mark.parametrize("reply,index", [("C", 2), ("(a) because", 0), ("Answer: D.", 3),
-                                         ("None of them", None), ("Z.", None)])
+@pytest.mark.parametrize(
+    "reply,index",
+    [("C", 2), ("(a) because", 0), ("Answer: D.", 3), ("None of them", None), ("Z.", None)],
+)
 def test_letter_parsing(reply, index):
     from tutor.generate import parse_letter
 

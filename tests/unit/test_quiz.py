@@ -18,8 +18,14 @@ from tutor.quizbank import BankItem
 
 def make_quizzer(tutor, tmp_path, llm=None, seed=7) -> Quizzer:
     maker = make_sessionmaker(make_engine(f"sqlite:///{tmp_path / 'quiz.db'}"))
-    return Quizzer(settings=tutor.settings, sessionmaker=maker, embedder=tutor.embedder,
-                   index=tutor.index, llm=llm, rng=random.Random(seed))
+    return Quizzer(
+        settings=tutor.settings,
+        sessionmaker=maker,
+        embedder=tutor.embedder,
+        index=tutor.index,
+        llm=llm,
+        rng=random.Random(seed),
+    )
 
 
 @pytest.fixture
@@ -42,8 +48,12 @@ def test_mcq_right_answer_by_letter_index_or_text(quizzer):
         q = quizzer.quiz("s1", kind="mcq")
         item = served(quizzer, q.id)
         assert q.choices == item.choices and len(q.choices) == 4
-        answer = {"letter": "ABCD"[item.answer_index], "lower": "abcd"[item.answer_index],
-                  "index": str(item.answer_index + 1), "text": item.answer}[form]
+        answer = {
+            "letter": "ABCD"[item.answer_index],
+            "lower": "abcd"[item.answer_index],
+            "index": str(item.answer_index + 1),
+            "text": item.answer,
+        }[form]
         if form == "index" and any(c.strip().isdigit() for c in item.choices):
             answer = "ABCD"[item.answer_index]  # numeric choices: "2" means the choice "2"
         grade = quizzer.grade(q.id, answer)
@@ -67,8 +77,10 @@ def test_fill_in_grading(quizzer):
     pool = [i for i in quizzer.index.current().bank.items if i.kind == "fill"]
     number = next(i for i in pool if i.origin == "number" and "," in i.answer)
     name = next(i for i in pool if i.origin == "definition" and i.answer == "AWS KMS")
-    for item, good, bad in ((number, number.answer.replace(",", ""), "7"),
-                            (name, "KMS", "Amazon RDS")):
+    for item, good, bad in (
+        (number, number.answer.replace(",", ""), "7"),
+        (name, "KMS", "Amazon RDS"),
+    ):
         ids = []
         for answer in (good, bad):
             q = quizzer.quiz("fill", kind="open")
@@ -80,12 +92,20 @@ def test_fill_in_grading(quizzer):
 
 
 def test_short_answer_good_beats_bad(quizzer):
-    item = next(i for i in quizzer.index.current().bank.items
-                if i.kind == "short" and i.origin == "definition" and "Secrets Manager" in i.question)
+    item = next(
+        i
+        for i in quizzer.index.current().bank.items
+        if i.kind == "short" and i.origin == "definition" and "Secrets Manager" in i.question
+    )
     grades = {}
     for label, answer in (
-        ("good", ("It stores secrets such as database credentials and API keys securely, "
-                  "with easy rotation and management of the keys.")),
+        (
+            "good",
+            (
+                "It stores secrets such as database credentials and API keys securely, "
+                "with easy rotation and management of the keys."
+            ),
+        ),
         ("bad", "It is a content delivery network that caches web pages at edge locations."),
     ):
         q = quizzer.quiz("short", kind="open")
@@ -112,8 +132,12 @@ def test_hints_progress_section_then_key_term_then_answer(quizzer):
 
 def test_grade_and_hint_work_from_another_process(quizzer, tutor):
     q = quizzer.quiz("x", kind="mcq")
-    other = Quizzer(settings=tutor.settings, sessionmaker=quizzer.sessionmaker,
-                    embedder=tutor.embedder, index=tutor.index)
+    other = Quizzer(
+        settings=tutor.settings,
+        sessionmaker=quizzer.sessionmaker,
+        embedder=tutor.embedder,
+        index=tutor.index,
+    )
     assert other.hint(q.id).level == 1
     item = served(quizzer, q.id)
     assert other.grade(q.id, item.answer).correct
@@ -151,10 +175,13 @@ class FailingChatModel(FakeListChatModel):
 
 
 def test_llm_scenario_question_kept_when_the_notes_support_it(tutor, tmp_path):
-    supported = {"question": "A developer must store database credentials and rotate them "
-                             "automatically. Which service fits?",
-                 "choices": ["AWS Secrets Manager", "Amazon S3", "AWS AppSync", "Route 53"],
-                 "answer_index": 0, "key_terms": ["rotation", "database credentials"]}
+    supported = {
+        "question": "A developer must store database credentials and rotate them "
+        "automatically. Which service fits?",
+        "choices": ["AWS Secrets Manager", "Amazon S3", "AWS AppSync", "Route 53"],
+        "answer_index": 0,
+        "key_terms": ["rotation", "database credentials"],
+    }
     invented = dict(supported, key_terms=["quantum ledger"])
     llm = FakeListChatModel(responses=[json.dumps(supported), json.dumps(invented)])
     quizzer = make_quizzer(tutor, tmp_path, llm=llm)
@@ -187,8 +214,11 @@ def test_llm_grader_with_rubric_and_offline_fallback(tutor, tmp_path):
 
 
 def test_numeric_choices_are_matched_by_their_text(quizzer):
-    ssh = next(i for i in quizzer.index.current().bank.items
-               if i.kind == "mcq" and "“SSH (Secure shell" in i.question)
+    ssh = next(
+        i
+        for i in quizzer.index.current().bank.items
+        if i.kind == "mcq" and "“SSH (Secure shell" in i.question
+    )
     grades = []
     for answer in ("22", "21"):
         q = quizzer.quiz("ports")

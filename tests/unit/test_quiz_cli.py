@@ -22,11 +22,17 @@ def latest(quizzer) -> BankItem:
 def test_loop_question_hints_retry_answer_skip_quit(tutor, tmp_path):
     quizzer = make_quizzer(tutor, tmp_path)
     out = Console(record=True, width=120)
-    script = iter(["?", "hint", "Z",
-                   lambda: "ABCD"[latest(quizzer).answer_index],  # question 1: right
-                   "skip",                                        # question 2: skipped
-                   lambda: "ABCD"[(latest(quizzer).answer_index + 1) % 4],  # 3: wrong
-                   "q"])
+    script = iter(
+        [
+            "?",
+            "hint",
+            "Z",
+            lambda: "ABCD"[latest(quizzer).answer_index],  # question 1: right
+            "skip",  # question 2: skipped
+            lambda: "ABCD"[(latest(quizzer).answer_index + 1) % 4],  # 3: wrong
+            "q",
+        ]
+    )
 
     def ask(prompt: str) -> str:
         step = next(script)
@@ -48,8 +54,15 @@ def test_open_answers_in_the_loop(tutor, tmp_path):
     quizzer = make_quizzer(tutor, tmp_path)
     out = Console(record=True, width=120)
     answers = iter([lambda: latest(quizzer).answer])
-    right = quiz_loop(quizzer, session_id="o", topic="S3", kind="open",
-                      ask=lambda _: next(answers)(), out=out, count=1)
+    right = quiz_loop(
+        quizzer,
+        session_id="o",
+        topic="S3",
+        kind="open",
+        ask=lambda _: next(answers)(),
+        out=out,
+        count=1,
+    )
     assert right == 1 and "Correct" in out.export_text()
 
 

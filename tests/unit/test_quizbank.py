@@ -36,7 +36,8 @@ def test_distractors_are_of_the_same_kind(tutor):
     assert all(c.isdigit() for c in ssh.choices)  # other ports, not random words
     s3_numbers = [i for i in items if i.kind == "mcq" and i.origin == "number"]
     assert s3_numbers and all(
-        all(c.replace(",", "").replace(".", "").isdigit() for c in i.choices) for i in s3_numbers)
+        all(c.replace(",", "").replace(".", "").isdigit() for c in i.choices) for i in s3_numbers
+    )
 
 
 def test_bank_has_fill_and_short_items_and_all_kinds_of_sources(tutor):

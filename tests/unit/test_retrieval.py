@@ -91,7 +91,7 @@ def test_score_fusion_keeps_a_clear_winner_and_respects_weights():
     fused = score_fusion([(dense, 1.0), (bm25, 1.0)])
     assert [i for i, _ in fused] == ["a", "b", "c"]  # RRF would put "b" first: 2nd and 1st
     assert fused[0][1] == pytest.approx(1.0 + 0.5)
-    assert [i for i, _ in rrf([(["a", "b", "c"], 1.0), (["b", "c", "a"], 1.0)], 60)][0] == "b"
+    assert next(i for i, _ in rrf([(["a", "b", "c"], 1.0), (["b", "c", "a"], 1.0)], 60)) == "b"
     assert [i for i, _ in score_fusion([(dense, 0.0), (bm25, 1.0)])] == ["b", "c", "a"]
     assert score_fusion([([], 1.0), ([("x", 0.0)], 1.0)]) == []  # nothing scored, nothing found
 
@@ -100,8 +100,12 @@ def test_rrf_fusion_is_a_setting(tutor, settings):
     from tutor.config import RetrievalSettings
     from tutor.retrieve import HybridRetriever
 
-    by_rank = HybridRetriever(store=tutor.store, index=tutor.index, embedder=tutor.embedder,
-                              settings=RetrievalSettings(fusion="rrf"))
+    by_rank = HybridRetriever(
+        store=tutor.store,
+        index=tutor.index,
+        embedder=tutor.embedder,
+        settings=RetrievalSettings(fusion="rrf"),
+    )
     passages = by_rank.search("How do I keep old versions of objects in S3?")
     assert "Versioning" in passages[0].section
     assert passages[0].score == pytest.approx(2 / 61)  # first in both rankings

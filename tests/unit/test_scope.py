@@ -17,8 +17,9 @@ from tutor.scope import (
 
 
 def support_on_the_notes(tutor, question):
-    return support(question, tutor.search(question), [], tutor.embedder,
-                   note_stats(tutor.index.current()))
+    return support(
+        question, tutor.search(question), [], tutor.embedder, note_stats(tutor.index.current())
+    )
 
 
 def test_support_rewards_answered_terms_and_penalises_unknown_ones():
@@ -42,11 +43,14 @@ def test_a_quantity_question_needs_a_numbered_unit_on_its_subject():
     assert not Support(1.0, 0.5, quantity=MIN_QUANTITY_SUPPORT - 0.01).covered
 
 
-@pytest.mark.parametrize("question, covered", [
-    ("how many read replicas can aurora have?", True),  # "up to 15 Aurora read replicas"
-    ("how many security groups can one ec2 instance have at most?", False),  # numbers, not that
-    ("how much does a route 53 hosted zone cost per month?", False),  # "53" names the service
-])
+@pytest.mark.parametrize(
+    "question, covered",
+    [
+        ("how many read replicas can aurora have?", True),  # "up to 15 Aurora read replicas"
+        ("how many security groups can one ec2 instance have at most?", False),  # numbers, not that
+        ("how much does a route 53 hosted zone cost per month?", False),  # "53" names the service
+    ],
+)
 def test_a_number_the_notes_give_is_told_from_one_they_lack(tutor, question, covered):
     found = support_on_the_notes(tutor, question)
     assert found.quantity is not None
@@ -57,11 +61,14 @@ def test_a_number_the_notes_give_is_told_from_one_they_lack(tutor, question, cov
         assert "do not give that figure" in answer.text and answer.nearest_topics
 
 
-@pytest.mark.parametrize("question, rare, common", [
-    ("how do i add a node group with eksctl?", True, False),  # a tool's name: rare
-    ("our analytics team says the reports are slow", False, True),  # a scenario's words
-    ("can the vpc on 10.0.0.0/16 serve api.mysite.com?", False, False),  # the student's own
-])
+@pytest.mark.parametrize(
+    "question, rare, common",
+    [
+        ("how do i add a node group with eksctl?", True, False),  # a tool's name: rare
+        ("our analytics team says the reports are slow", False, True),  # a scenario's words
+        ("can the vpc on 10.0.0.0/16 serve api.mysite.com?", False, False),  # the student's own
+    ],
+)
 def test_words_the_notes_never_use_count_by_kind(tutor, question, rare, common):
     found = support_on_the_notes(tutor, question)
     assert (found.rare > 0) is rare and (found.common > 0) is common, found
@@ -74,14 +81,17 @@ def test_function_words_are_not_content():
     assert content_terms("i didnt set an expiry, youre sure?") == ["set", "expiri", "sure"]
 
 
-@pytest.mark.parametrize("question", [
-    "how do things get evicted from elasticache?",
-    "can on-prem servers reach s3 over direct connect through a vpc endpoint?",
-    "my db on ebs needs 40k iops, which volume type?",
-    # no question term in the headings over the answer, but the notes do answer them
-    "what does the x-forwarded-for header contain?",
-    "gp2 vs gp3 - what changed?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do things get evicted from elasticache?",
+        "can on-prem servers reach s3 over direct connect through a vpc endpoint?",
+        "my db on ebs needs 40k iops, which volume type?",
+        # no question term in the headings over the answer, but the notes do answer them
+        "what does the x-forwarded-for header contain?",
+        "gp2 vs gp3 - what changed?",
+    ],
+)
 def test_paraphrased_questions_the_notes_answer_are_answered(tutor, question):
     answer = tutor.ask(question)
     assert answer.grounded and answer.citations, answer.text

@@ -20,10 +20,10 @@ BULLETS = """EC2 Instances Purchasing Options
 def test_table_rows_get_their_cell_boundaries_back():
     units = split_units(TABLE, "ElastiCache – Difference between Redis and Memcached")
     assert [u.text for u in units] == [
-        "Read replicas; Has read replicas the scale reads and make it highly available; "
-        "Not highly available.",
-        "Data durability; Has data durability use append-only file (AOF) persistence; "
-        "Non-persistence",
+        ("Read replicas; Has read replicas the scale reads and make it highly available; "
+        "Not highly available."),
+        ("Data durability; Has data durability use append-only file (AOF) persistence; "
+        "Non-persistence"),
         "Other; Multi-threaded architecture",
     ]
 
@@ -45,8 +45,10 @@ def test_bullets_keep_their_parent_and_prose_splits_into_sentences():
 
 
 def test_a_short_capitalised_sentence_is_a_fact_and_heads_the_lines_after_it():
-    text = ("Site to Site VPN\n\nSite to Site and Direct Connect cannot access VPC Endpoints.\n\n"
-            "Use a NAT Gateway instead\n\nIt lives in a public subnet.")
+    text = (
+        "Site to Site VPN\n\nSite to Site and Direct Connect cannot access VPC Endpoints.\n\n"
+        "Use a NAT Gateway instead\n\nIt lives in a public subnet."
+    )
     units = split_units(text, "VPC")
     assert [u.text for u in units] == [
         "Site to Site and Direct Connect cannot access VPC Endpoints.",
@@ -57,9 +59,11 @@ def test_a_short_capitalised_sentence_is_a_fact_and_heads_the_lines_after_it():
 
 
 def test_a_title_that_states_a_figure_is_a_unit_too():
-    text = ("HDD\n\nsc1 (Cold HDD) is for data that is rarely read.\n\nIOPS (cold hdd) – 250 max\n\n"
-            "S3 Storage Classes\n\n1. SSE-S3\n\nEncrypts objects with AWS keys.\n\n"
-            "21 – FTP (uploading files)")
+    text = (
+        "HDD\n\nsc1 (Cold HDD) is for data that is rarely read.\n\nIOPS (cold hdd) – 250 max\n\n"
+        "S3 Storage Classes\n\n1. SSE-S3\n\nEncrypts objects with AWS keys.\n\n"
+        "21 – FTP (uploading files)"
+    )
     units = split_units(text, "HDD")
     assert [u.text for u in units] == [
         "sc1 (Cold HDD) is for data that is rarely read.",

@@ -32,12 +32,17 @@ def test_turns_persist_in_order_and_history_is_the_latest(tmp_path):
 
 def test_offline_follow_up_carries_the_previous_subject(tmp_path):
     store = store_at(tmp_path)
-    store.record("s", "How long does RDS keep automatic backups?",
-                 "How long does RDS keep automatic backups?", Answer(text="7 days"))
+    store.record(
+        "s",
+        "How long does RDS keep automatic backups?",
+        "How long does RDS keep automatic backups?",
+        Answer(text="7 days"),
+    )
     history = store.history("s")
     assert subject_of("How long does RDS keep automatic backups?") == "RDS keep automatic backups"
     assert resolve_offline("and can I restore it?", history) == (
-        "RDS keep automatic backups and can I restore it?")
+        "RDS keep automatic backups and can I restore it?"
+    )
     # A new, self-contained question is left alone.
     standalone = "Which S3 storage class is cheapest for archives?"
     assert resolve_offline(standalone, history) == standalone

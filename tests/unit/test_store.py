@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
-
 from support import free_port, make_settings
+
 from tutor.errors import StoreUnavailable
 from tutor.store import ChromaStore
 from tutor.types import Chunk
@@ -36,7 +35,6 @@ def store(tmp_path) -> ChromaStore:
 def fill(store: ChromaStore, name: str, chunks: list[Chunk], vectors: np.ndarray) -> None:
     store.create(name)
     store.add(name, chunks, vectors)
-
 
 
 def test_a_new_store_has_no_active_index(store):

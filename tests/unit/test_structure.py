@@ -5,9 +5,9 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from support import NOTES
 
 from ingest.structure import Section, markdown_sections, plain_sections, sections_of
-from support import NOTES
 
 VERSIONING_SENTENCE = "Versioning is a setting enabled at the bucket level."
 
