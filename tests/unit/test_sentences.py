@@ -20,10 +20,14 @@ BULLETS = """EC2 Instances Purchasing Options
 def test_table_rows_get_their_cell_boundaries_back():
     units = split_units(TABLE, "ElastiCache – Difference between Redis and Memcached")
     assert [u.text for u in units] == [
-        ("Read replicas; Has read replicas the scale reads and make it highly available; "
-        "Not highly available."),
-        ("Data durability; Has data durability use append-only file (AOF) persistence; "
-        "Non-persistence"),
+        (
+            "Read replicas; Has read replicas the scale reads and make it highly available; "
+            "Not highly available."
+        ),
+        (
+            "Data durability; Has data durability use append-only file (AOF) persistence; "
+            "Non-persistence"
+        ),
         "Other; Multi-threaded architecture",
     ]
 
