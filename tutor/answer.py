@@ -97,6 +97,8 @@ class NoteStats:
     df: Counter[str]
     known: frozenset[str]
     acronyms: Acronyms = field(default_factory=dict)
+    # Terms of the notes' headings: what a question names when it has a subject of its own.
+    headings: frozenset[str] = frozenset()
     idf_max: float = field(init=False)
     # chunk id -> its units and their vectors: a chunk is split and embedded once per index,
     # not once per question (the hot path of every answer).
@@ -120,7 +122,10 @@ def note_stats(index: Index) -> NoteStats:
         for chunk in index.chunks:
             df.update(set(tokenize(chunk.embed_text)))
         texts = [c.text for c in index.chunks]
-        stats = NoteStats(len(index.chunks), df, known_terms(texts), find_acronyms(texts))
+        headings = frozenset(t for c in index.chunks for t in content_terms(c.section))
+        stats = NoteStats(
+            len(index.chunks), df, known_terms(texts), find_acronyms(texts), headings=headings
+        )
         _STATS.clear()  # one index is active at a time
         _STATS[index.name] = stats
     return stats

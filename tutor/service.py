@@ -95,11 +95,20 @@ def subject_of(question: str) -> str:
     return " ".join(words[:_SUBJECT_WORDS])
 
 
-def resolve_offline(question: str, history: Sequence[Turn]) -> str:
+def resolve_offline(
+    question: str, history: Sequence[Turn], subjects: frozenset[str] = frozenset()
+) -> str:
+    """The question with the previous turn's subject in front when it is a follow-up.
+
+    A follow-up refers to an earlier subject ("it", "that one", "and for X?") or names none: a
+    short question none of whose terms is a heading of the notes (`subjects`). "What is IAM?"
+    after a question on S3 is a new question, however short.
+    """
     if not history:
         return question
-    few_terms = len(offline.question_terms(question)) <= 2
-    if not (_FOLLOW_UP.search(question) or few_terms):
+    terms = offline.content_terms(question)
+    names_no_subject = len(terms) <= 2 and not any(t in subjects for t in terms)
+    if not (_FOLLOW_UP.search(question) or names_no_subject):
         return question
     return f"{subject_of(history[-1].standalone)} {question}".strip()
 
@@ -217,14 +226,14 @@ class Tutor:
 
     def _prepare(self, question: str, session_id: str | None) -> Prepared:
         history = self.sessions.history(session_id)
-        standalone = resolve_offline(question, history)
+        index = self.index.current()
+        standalone = resolve_offline(question, history, offline.note_stats(index).headings)
         if self.llm is not None and history and standalone != question:
             pairs = [(t.question, t.answer) for t in history]
             try:
                 standalone = generate.condense(self.llm, question, pairs) or standalone
             except Exception as exc:  # noqa: BLE001  keep the offline resolution
                 log.warning("LLM %s failed to condense a follow-up: %r", self.provider, exc)
-        index = self.index.current()
         vector = self.embedder.embed_query(
             standalone
         )  # once: retrieval and answer scoring share it

@@ -67,3 +67,15 @@ def test_stream_answers_multiple_choice_in_one_answer_event(client, parse_sse):
 
     answer = json.loads(events[0]["data"])
     assert answer["choice_index"] in (None, 0, 1, 2, 3) and answer["session_id"]
+
+
+def test_a_short_new_question_in_a_session_is_answered_on_its_own_subject(client):
+    first = client.post(
+        "/v1/chat", json={"message": "How does S3 versioning work?", "session_id": "topic-switch"}
+    ).json()
+    assert any("S3" in c["section"] for c in first["citations"])
+    second = client.post(
+        "/v1/chat", json={"message": "what is IAM?", "session_id": "topic-switch"}
+    ).json()
+    assert second["citations"] and all("S3" not in c["section"] for c in second["citations"][:1])
+    assert "IAM" in second["citations"][0]["section"] or "IAM" in second["text"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tutor.answer import content_terms
 from tutor.db import make_engine, make_sessionmaker
 from tutor.service import resolve_offline, subject_of
 from tutor.sessions import ChatSession, SessionStore, Turn
@@ -47,3 +48,15 @@ def test_offline_follow_up_carries_the_previous_subject(tmp_path):
     standalone = "Which S3 storage class is cheapest for archives?"
     assert resolve_offline(standalone, history) == standalone
     assert resolve_offline("and how long is it kept?", []) == "and how long is it kept?"
+
+
+def test_a_short_question_that_names_a_subject_is_not_a_follow_up(tmp_path):
+    store = store_at(tmp_path)
+    asked = "How does S3 versioning work?"
+    store.record("s", asked, asked, Answer(text="..."))
+    history = store.history("s")
+    subjects = frozenset(content_terms("IAM S3 Versioning Lambda"))
+    assert resolve_offline("what is IAM?", history, subjects) == "what is IAM?"
+    # Naming no subject of the notes, or referring to one, makes it a follow-up.
+    assert resolve_offline("max size?", history, subjects).startswith("S3 versioning")
+    assert resolve_offline("how do I turn it off?", history, subjects).startswith("S3 versioning")
