@@ -12,7 +12,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -37,6 +37,8 @@ WINDOW_PASSAGES = 1  # windows come from the top passage (or the one holding the
 PASSAGE_PRIOR = 0.6  # a window's value starts at this over its passage's rank
 WINDOW_COVERAGE = 0.3  # weight of the IDF share of question terms a window covers
 COVERAGE_BONUS = 0.5  # weight of the IDF share of still-missing question terms a unit adds
+MAX_PARTS_CHARS = 900  # a question of several parts shares this among them, a part each
+PART_COVERAGE = 0.5  # a part is answered when the answer holds this IDF share of its own terms
 MCQ_MARGIN = 0.12  # the best choice must beat the runner-up by this much, or we abstain
 
 _NUMERIC_Q = re.compile(
@@ -99,6 +101,7 @@ class NoteStats:
     acronyms: Acronyms = field(default_factory=dict)
     # Terms of the notes' headings: what a question names when it has a subject of its own.
     headings: frozenset[str] = frozenset()
+    topics: frozenset[str] = frozenset()  # terms of the top-level headings (services, areas)
     idf_max: float = field(init=False)
     # chunk id -> its units and their vectors: a chunk is split and embedded once per index,
     # not once per question (the hot path of every answer).
@@ -123,8 +126,14 @@ def note_stats(index: Index) -> NoteStats:
             df.update(set(tokenize(chunk.embed_text)))
         texts = [c.text for c in index.chunks]
         headings = frozenset(t for c in index.chunks for t in content_terms(c.section))
+        topics = frozenset(t for c in index.chunks for t in content_terms(c.topic))
         stats = NoteStats(
-            len(index.chunks), df, known_terms(texts), find_acronyms(texts), headings=headings
+            len(index.chunks),
+            df,
+            known_terms(texts),
+            find_acronyms(texts),
+            headings=headings,
+            topics=topics,
         )
         _STATS.clear()  # one index is active at a time
         _STATS[index.name] = stats
@@ -217,7 +226,7 @@ def _cost(item: Scored) -> int:
     return len(item.unit.render(True)) + 1
 
 
-def best_window(scored: Sequence[Scored]) -> list[Scored]:
+def best_window(scored: Sequence[Scored], budget: int = MAX_CHARS) -> list[Scored]:
     """The run of consecutive units that scores best in the budget, from the top passage(s) or
     the one holding the best unit.
 
@@ -240,7 +249,7 @@ def best_window(scored: Sequence[Scored]) -> list[Scored]:
             covered: dict[str, float] = {}
             for end in range(start, len(items)):
                 length += _cost(items[end])
-                if length > MAX_CHARS and end > start:
+                if length > budget and end > start:
                     break
                 value += max(items[end].score - floor, 0.0)
                 covered.update(items[end].weights)
@@ -250,7 +259,7 @@ def best_window(scored: Sequence[Scored]) -> list[Scored]:
     return best[1]
 
 
-def select(scored: Sequence[Scored]) -> list[Scored]:
+def select(scored: Sequence[Scored], budget: int = MAX_CHARS) -> list[Scored]:
     """The best window and the best unit, then other units close to the top score, in the notes'
     order.
 
@@ -260,11 +269,11 @@ def select(scored: Sequence[Scored]) -> list[Scored]:
     """
     if not scored:
         return []
-    chosen = best_window(scored)
+    chosen = best_window(scored, budget)
     best = scored[0]
     if best not in chosen:
         # The best-matching unit always makes the answer: the window gives up its weaker end.
-        while chosen and len(compose_text(in_order([*chosen, best]))) > MAX_CHARS:
+        while chosen and len(compose_text(in_order([*chosen, best]))) > budget:
             chosen.pop(0 if chosen[0].score < chosen[-1].score else -1)
         chosen.append(best)
     seen = {_normal(c.unit.text) for c in chosen}
@@ -282,12 +291,70 @@ def select(scored: Sequence[Scored]) -> list[Scored]:
         item = max(left, key=priority)
         left.remove(item)
         key = _normal(item.unit.text)
-        if key in seen or len(compose_text(in_order([*chosen, item]))) > MAX_CHARS:
+        if key in seen or len(compose_text(in_order([*chosen, item]))) > budget:
             continue  # overlapping chunks repeat sentences; the budget is firm
         chosen.append(item)
         seen.add(key)
         covered.update(item.weights)
-    return drop_dangling(in_order(chosen))
+    return with_antecedents(drop_dangling(in_order(chosen)), scored, budget)
+
+
+_REFERS_BACK = re.compile(r"^(?:this|it|its|they|their|these|those|that)\b", re.IGNORECASE)
+
+
+def with_antecedents(chosen: list[Scored], scored: Sequence[Scored], budget: int) -> list[Scored]:
+    """A sentence that opens with "this/it/they/these" brings the line before it, which says
+    what it refers to; when that does not fit the budget, the sentence goes instead."""
+    by_place = {(s.passage_n, s.unit.position): s for s in scored}
+    kept = list(chosen)
+    for item in chosen:
+        before = by_place.get((item.passage_n, item.unit.position - 1))
+        if not _REFERS_BACK.match(item.unit.text) or before is None or before in kept:
+            continue
+        if len(compose_text(in_order([*kept, before]))) <= budget:
+            kept = in_order([*kept, before])
+        elif len(kept) > 1:
+            kept.remove(item)
+    return kept
+
+
+def part_answered(
+    chosen: Sequence[Scored], part: str, others: Sequence[str], stats: NoteStats
+) -> bool:
+    """Whether the answer so far answers a part: it holds most (PART_COVERAGE of the IDF weight)
+    of the part's own terms, those the other parts lack ("CNAME vs Alias" in one section)."""
+    said = {t for c in chosen for t in tokenize(f"{c.unit.heading} {c.unit.render(True)}")}
+    own = set(content_terms(part)) - {t for o in others for t in content_terms(o)}
+    weight = sum(stats.idf(t) for t in own)
+    return not weight or sum(stats.idf(t) for t in own if t in said) / weight >= PART_COVERAGE
+
+
+def add_parts(
+    passages: Sequence[Passage],
+    chosen: Sequence[Scored],
+    per_part: Sequence[tuple[Sequence[Passage], Sequence[Scored]]],
+) -> tuple[list[Passage], list[Scored]]:
+    """The answer to the whole question, then each part it leaves unanswered from that part's
+    own passages, in the question's order, sharing what is left of MAX_PARTS_CHARS. Returns the
+    passages cited from (the question's own first, then what the parts added) and the units."""
+    combined = list(passages)
+    number = {p.chunk_id: n for n, p in enumerate(combined, 1)}
+    merged = list(chosen)
+    seen = {(passages[c.passage_n - 1].chunk_id, c.unit.position) for c in chosen}
+    room = MAX_PARTS_CHARS - len(compose_text(chosen))
+    for part_passages, scored in per_part:
+        budget = room // len(per_part)
+        if budget < MAX_CHARS // 4:
+            break
+        for item in select(scored, budget):
+            passage = part_passages[item.passage_n - 1]
+            if passage.chunk_id not in number:
+                combined.append(passage)
+                number[passage.chunk_id] = len(combined)
+            if (passage.chunk_id, item.unit.position) not in seen:
+                seen.add((passage.chunk_id, item.unit.position))
+                merged.append(replace(item, passage_n=number[passage.chunk_id]))
+    return combined, merged
 
 
 def drop_dangling(chosen: list[Scored]) -> list[Scored]:
@@ -334,29 +401,46 @@ def runs(chosen: Sequence[Scored]) -> list[list[Scored]]:
 
 def run_text(run: Sequence[Scored]) -> str:
     """A run's sentences, led by the heading they sit under when they do not name it
-    ("Write Through: Data in cache is never stale...")."""
+    ("Write Through: Data in cache is never stale..."); the notes' lists stay Markdown lists."""
     shown = {c.unit.text for c in run}  # parents present as units
-    parts = []
+    body = ""
     for item in run:
-        text = item.unit.render(with_parent=item.unit.parent not in shown)
-        shown.add(item.unit.parent)
+        unit = item.unit
+        text = unit.render(with_parent=unit.parent not in shown)
+        shown.add(unit.parent)
         if len(text) > MAX_CHARS:
             text = text[: MAX_CHARS - 1].rsplit(" ", 1)[0] + "…"
-        parts.append(text)
-    body = " ".join(parts)
+        if unit.listed:
+            marker = f"{unit.marker} " if unit.marker else ""
+            body += f"\n{'  ' * unit.depth}{marker}{text}"
+        else:
+            body += ("\n" if body.endswith(_LIST_END) or _ends_list(body) else " ") + text
+    body = body.strip(" ")
     heading = run[0].unit.heading
     if heading and heading.lower() not in body.lower() and len(heading) <= MAX_LEAD:
-        return f"{heading}: {body}"
-    return body
+        return f"{heading}:{'' if body.startswith(chr(10)) else ' '}{body}"
+    return body.lstrip("\n")
+
+
+_LIST_END = "\n"
+
+
+def _ends_list(body: str) -> bool:
+    """Whether the text so far ends inside a list: prose after it starts a new line."""
+    last = body.rsplit("\n", 1)
+    return len(last) == 2 and bool(re.match(r"\s*(?:- |\d+[.)] )", last[1]))
 
 
 def compose_text(chosen: Sequence[Scored]) -> str:
     numbers: dict[int, int] = {}
-    parts = []
+    text = ""
     for run in runs(chosen):
         n = numbers.setdefault(run[0].passage_n, len(numbers) + 1)
-        parts.append(f"{run_text(run)} [{n}]")
-    return " ".join(parts)
+        part = f"{run_text(run)} [{n}]"
+        if text:
+            text += "\n\n" if "\n" in part or _ends_list(text) else " "
+        text += part
+    return text
 
 
 def compose(chosen: Sequence[Scored], passages: Sequence[Passage]) -> tuple[str, list[Citation]]:

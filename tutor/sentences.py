@@ -33,6 +33,14 @@ class Unit:
     position: int  # index within the passage
     parent: str = ""  # for a nested bullet: the head of the bullet above it ("Spot Instances")
     heading: str = ""  # the (sub-)heading it sits under ("Launch Configuration")
+    # An item of a list in the notes: its Markdown marker ("-" for a bullet, "" for a numbered
+    # line, which keeps its own "1."), and how deeply it is nested. None for prose.
+    marker: str | None = None
+    depth: int = 0
+
+    @property
+    def listed(self) -> bool:
+        return self.marker is not None
 
     def render(self, with_parent: bool) -> str:
         body = self.text if self.text[-1] in ".!?:)" else self.text + "."
@@ -111,6 +119,9 @@ def split_units(text: str, heading: str = "", known: frozenset[str] = frozenset(
                 units.append(Unit(line, len(units), heading=title))
                 continue
             line = unglue(line, known) if table else line
+            if ENUMERATOR.match(line):  # "1. Managed policies – ...": a numbered step or item
+                units.append(Unit(line, len(units), heading=title, marker=""))
+                continue
             for sentence in _sentences(line) if not table else [line]:
                 units.append(Unit(sentence, len(units), heading=title))
         block.clear()
@@ -130,6 +141,7 @@ def split_units(text: str, heading: str = "", known: frozenset[str] = frozenset(
         head = _PARENT_HEAD.match(body)
         parents = {i: h for i, h in parents.items() if i < indent}
         parents[indent] = head.group(1) if head else (body if len(body) <= 40 else "")
-        units.append(Unit(body, len(units), parent, title))
+        depth = len(parents) - 1
+        units.append(Unit(body, len(units), parent, title, marker="-", depth=depth))
     flush()
     return [u for u in units if len(u.text) >= 3]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,48 +19,13 @@ from tutor.embeddings import Embedder, MiniLMEmbedder
 from tutor.errors import InvalidInput, NotFound, TutorError
 from tutor.index import Index, IndexHandle
 from tutor.llm import make_chat_model
+from tutor.parts import resolve_offline, split_question, subject_of  # noqa: F401  (tests)
 from tutor.retrieve import HybridRetriever
-from tutor.sessions import MAX_SESSION_ID, SessionStore, Turn, new_session_id
+from tutor.sessions import MAX_SESSION_ID, SessionStore, new_session_id
 from tutor.store import ChromaStore
 from tutor.types import Answer, Grade, Hint, Passage, Progress, QuizItem
 
 log = logging.getLogger(__name__)
-
-# A message that leans on the previous one: a pronoun, or an opener like "and ...", "what about".
-_FOLLOW_UP = re.compile(
-    r"^\s*(and|but|also|so|then|what about|how about)\b|"
-    r"\b(it|its|it's|they|them|their|this|that|these|those|one)\b",
-    re.IGNORECASE,
-)
-_SUBJECT_WORDS = 10
-_ASKING = frozenset(
-    [
-        "how",
-        "long",
-        "many",
-        "much",
-        "what",
-        "which",
-        "when",
-        "where",
-        "why",
-        "who",
-        "whats",
-        "can",
-        "could",
-        "should",
-        "would",
-        "is",
-        "are",
-        "do",
-        "does",
-        "did",
-        "i",
-        "my",
-        "me",
-        "you",
-    ]
-)
 
 
 @dataclass
@@ -83,34 +48,6 @@ class Prepared:
 
     def decline(self) -> Answer:
         return offline.decline(self.passages, lacks_figure=self.support.lacks_figure)
-
-
-def subject_of(question: str) -> str:
-    """The content words of a question ("how long does RDS keep backups" -> "RDS keep backups")."""
-    words = [
-        w
-        for w in re.findall(r"[\w\-\.:/]+", question)
-        if w.lower() not in _ASKING and offline.question_terms(w)
-    ]
-    return " ".join(words[:_SUBJECT_WORDS])
-
-
-def resolve_offline(
-    question: str, history: Sequence[Turn], subjects: frozenset[str] = frozenset()
-) -> str:
-    """The question with the previous turn's subject in front when it is a follow-up.
-
-    A follow-up refers to an earlier subject ("it", "that one", "and for X?") or names none: a
-    short question none of whose terms is a heading of the notes (`subjects`). "What is IAM?"
-    after a question on S3 is a new question, however short.
-    """
-    if not history:
-        return question
-    terms = offline.content_terms(question)
-    names_no_subject = len(terms) <= 2 and not any(t in subjects for t in terms)
-    if not (_FOLLOW_UP.search(question) or names_no_subject):
-        return question
-    return f"{subject_of(history[-1].standalone)} {question}".strip()
 
 
 def pieces(text: str, size: int = 24) -> list[str]:
@@ -246,6 +183,17 @@ class Tutor:
         support = scope.support(
             standalone, passages, chosen, self.embedder, stats, query_vector=vector
         )
+        parts = split_question(standalone, topics=stats.topics, vocabulary=stats.df)
+        missing = [
+            part
+            for part in parts
+            if len(parts) > 1
+            and not offline.part_answered(chosen, part, [p for p in parts if p != part], stats)
+        ]
+        if missing and support.covered:
+            passages, chosen = offline.add_parts(
+                passages, chosen, [self._part(part, index, stats) for part in missing]
+            )
         return Prepared(
             question,
             standalone,
@@ -256,6 +204,16 @@ class Tutor:
             stats,
             support,
             index,
+        )
+
+    def _part(
+        self, part: str, index: Index, stats: offline.NoteStats
+    ) -> tuple[list[Passage], list[offline.Scored]]:
+        """One part of a question of several: its own passages and their units, scored."""
+        vector = self.embedder.embed_query(part)
+        passages = self.retriever.search(part, index=index, vector=vector)
+        return passages, offline.score_units(
+            part, passages, self.embedder, stats, query_vector=vector
         )
 
     def _extractive(self, prepared: Prepared) -> Answer:

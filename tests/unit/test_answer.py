@@ -152,3 +152,22 @@ def test_a_line_that_introduces_a_list_is_kept_only_with_the_list():
     intro, first, last = item("The targets are:", 3), item("SNS", 4), item("SQS", 5)
     assert drop_dangling([intro, first, last]) == [intro, first, last]
     assert drop_dangling([first, item("Use cases:", 9)]) == [first]
+
+
+def test_the_notes_lists_stay_markdown_lists(tutor):
+    steps = tutor.ask("what MFA devices can I use with IAM?").text
+    assert "\n1. Virtual MFA device" in steps and "\n2. Universal 2nd Factor" in steps
+    bullets = tutor.ask("what is appsync actually for?").text
+    assert "\n- Real time chat applications" in bullets
+
+
+def test_a_sentence_that_refers_back_brings_the_line_it_depends_on():
+    from tutor.answer import Scored, with_antecedents
+    from tutor.sentences import Unit
+
+    lines = ["Suspending versioning keeps old versions.", "This deletes them for good.", "Other."]
+    scored = [Scored(Unit(t, i), 1, 1.0 - i / 10) for i, t in enumerate(lines)]
+    assert [s.unit.text for s in with_antecedents([scored[1]], scored, 600)] == lines[:2]
+    # No room for the line it depends on: the sentence goes rather than dangle.
+    alone = with_antecedents([scored[2], scored[1]], scored, 40)
+    assert [s.unit.text for s in alone] == ["Other."]

@@ -76,3 +76,16 @@ def test_a_title_that_states_a_figure_is_a_unit_too():
         "21 – FTP (uploading files)",  # an item of a list of ports, not a heading
     ]
     assert units[2].heading == "1. SSE-S3"
+
+
+def test_list_items_keep_their_marker_and_depth():
+    units = split_units(BULLETS, "EC2 Instances Purchasing Options")
+    assert [(u.marker, u.depth) for u in units] == [("-", 0), ("-", 1), ("-", 0)]
+    steps = split_units(
+        "MFA\n\n  1. Virtual MFA device\n  2. U2F Security Key\n\nDone here.", "MFA"
+    )
+    assert [(u.text, u.marker) for u in steps] == [
+        ("1. Virtual MFA device", ""),
+        ("2. U2F Security Key", ""),
+        ("Done here.", None),
+    ]

@@ -1,0 +1,158 @@
+"""A question's parts: its clauses ("what is X, and how much does it cost?") and the sides of a
+comparison ("X vs Y"), each to be answered from its own best passage.
+
+A clause that names no topic of the notes ("and how much does it cost?") takes the subject of
+the part before it, as a follow-up takes the subject of the turn before it; the shorter side of a
+comparison borrows the words the sides share ("vertical vs horizontal scaling"). Parts with no
+term the notes use ("i always mix them up") are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container, Sequence
+
+from tutor.answer import content_terms, question_terms
+from tutor.sessions import Turn
+
+# A new clause starts after "?", ";" or "also", or at ", and"/"and" before a question word. The
+# question words are English's closed class of interrogatives and auxiliaries that open a question.
+_QUESTION_WORD = (
+    r"(?:what|what's|whats|how|which|when|where|why|who|whose|is|are|was|were|can|could|do|does|"
+    r"did|should|will|would|any|also)\b"
+)
+_CLAUSE = re.compile(
+    rf"\?+\s*|;\s*|\s+also\s+|,?\s+and\s+(?={_QUESTION_WORD})|,\s+(?={_QUESTION_WORD})",
+    re.IGNORECASE,
+)
+# A clause runs up to the next boundary, and keeps a "?" that ends it.
+_CLAUSE_TEXT = re.compile(rf"(?:(?!{_CLAUSE.pattern}).)+?(?:{_CLAUSE.pattern}|$)", re.IGNORECASE)
+_TRAILING_JOIN = re.compile(r"(?:,?\s+(?:and|also))+\s*$", re.IGNORECASE)
+_OPENS_QUESTION = re.compile(rf"^\W*(?:(?:and|also|but|so)\s+)?{_QUESTION_WORD}", re.IGNORECASE)
+_VERSUS = re.compile(r"\s+(?:vs\.?|versus|v\.?|compared (?:to|with))\s+", re.IGNORECASE)
+_BETWEEN = re.compile(r"\bdifference between\s+(.+?)\s+and\s+(.+)$", re.IGNORECASE)
+_SIDE_END = re.compile(r"\s+[-–—:,(]\s*|\s+(?=" + _QUESTION_WORD + ")", re.IGNORECASE)
+MAX_PARTS = 3
+
+# A message that leans on the previous one: a pronoun, or an opener like "and ...", "what about".
+_FOLLOW_UP = re.compile(
+    r"^\s*(and|but|also|so|then|what about|how about)\b|"
+    r"\b(it|its|it's|they|them|their|this|that|these|those|one)\b",
+    re.IGNORECASE,
+)
+_SUBJECT_WORDS = 10
+_ASKING = frozenset(
+    [
+        "how",
+        "long",
+        "many",
+        "much",
+        "what",
+        "which",
+        "when",
+        "where",
+        "why",
+        "who",
+        "whats",
+        "can",
+        "could",
+        "should",
+        "would",
+        "is",
+        "are",
+        "do",
+        "does",
+        "did",
+        "i",
+        "my",
+        "me",
+        "you",
+    ]
+)
+
+
+def _sides(clause: str) -> list[str]:
+    """The two sides of a comparison clause, each with the words they share ("redis cluster mode
+    disabled vs enabled" -> "redis cluster mode disabled", "redis cluster mode enabled")."""
+    between = _BETWEEN.search(clause)
+    if between:
+        left, right = between.group(1), between.group(2)
+    else:
+        halves = _VERSUS.split(clause, maxsplit=1)
+        if len(halves) != 2:
+            return [clause]
+        left, right = halves
+    left_words = left.split()
+    right_words = _SIDE_END.split(right, maxsplit=1)[0].split()
+    if len(right_words) == 1 and len(left_words) > 1:  # "X mode disabled vs enabled"
+        right_words = left_words[:-1] + right_words
+    elif len(left_words) == 1 and len(right_words) > 1:  # "vertical vs horizontal scaling"
+        left_words = left_words + right_words[1:]
+    return [" ".join(left_words), " ".join(right_words)]
+
+
+def split_question(
+    question: str, *, topics: frozenset[str], vocabulary: Container[str]
+) -> list[str]:
+    """The question's parts in its own order; [question] when it asks one thing.
+
+    A clause is a part when it is asked (it ends in "?" or opens with a question word); the rest
+    ("struggling to keep them straight") is context. `topics`: the terms of the notes' topic
+    names; `vocabulary`: every term the notes use.
+    """
+    parts: list[str] = []
+    for clause, asked in _clauses(question):
+        sides = _sides(clause)
+        if len(sides) == 1 and not asked:
+            continue
+        for side in sides:
+            terms = content_terms(side)
+            if not any(t in vocabulary for t in terms):
+                continue
+            refers = _FOLLOW_UP.search(side) or not any(t in topics for t in terms)
+            if parts and len(sides) == 1 and refers:
+                side = f"{subject_of(parts[-1])} {side}"
+            parts.append(side)
+    if len(parts) < 2:
+        return [question]
+    return parts[:MAX_PARTS]
+
+
+def _clauses(question: str) -> list[tuple[str, bool]]:
+    """(clause, whether it is asked) in the question's order."""
+    found = []
+    for match in _CLAUSE_TEXT.finditer(question):
+        clause = match.group(0)
+        asked = clause.rstrip().endswith("?") or bool(_OPENS_QUESTION.match(clause))
+        clause = _TRAILING_JOIN.sub("", _CLAUSE.sub(" ", clause)).strip(" ,.-?")
+        if clause:
+            found.append((clause, asked))
+    return found
+
+
+def subject_of(question: str) -> str:
+    """The content words of a question ("how long does RDS keep backups" -> "RDS keep backups")."""
+    words = [
+        w
+        for w in re.findall(r"[\w\-\.:/]+", question)
+        if w.lower() not in _ASKING and question_terms(w)
+    ]
+    return " ".join(words[:_SUBJECT_WORDS])
+
+
+def resolve_offline(
+    question: str, history: Sequence[Turn], subjects: frozenset[str] = frozenset()
+) -> str:
+    """The question with the previous turn's subject in front when it is a follow-up.
+
+    A follow-up refers to an earlier subject ("it", "that one", "and for X?") or names none: a
+    short question none of whose terms is a heading of the notes (`subjects`). "What is IAM?"
+    after a question on S3 is a new question, however short.
+    """
+    if not history:
+        return question
+    terms = content_terms(question)
+    names_no_subject = len(terms) <= 2 and not any(t in subjects for t in terms)
+    if not (_FOLLOW_UP.search(question) or names_no_subject):
+        return question
+    return f"{subject_of(history[-1].standalone)} {question}".strip()
