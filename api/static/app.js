@@ -101,31 +101,51 @@ function renderAnswerText(container, text, citations) {
   container.replaceChildren();
   const byN = new Map((citations || []).map((c) => [c.n, c]));
   for (const para of text.split(/\n{2,}/)) {
-    const p = el("p");
-    const pattern = /\[(\d+)\]|\*\*([^*]+)\*\*|\n/g;
-    let last = 0;
-    for (const match of para.matchAll(pattern)) {
-      p.append(para.slice(last, match.index));
-      if (match[1]) {
-        const cite = byN.get(Number(match[1]));
-        if (cite) {
-          p.append(el("button", {
-            type: "button", class: "cite", title: cite.section,
-            "aria-label": `Source ${cite.n}: ${cite.section}`, onclick: () => openSource(cite.chunk_id),
-          }, `${cite.n}`));
-        } else {
-          p.append(match[0]);
+    // The notes' lists come as Markdown ("- item", "  - nested", "1. step"): shown as lists.
+    let block = null;
+    let list = null;
+    for (const line of para.split("\n")) {
+      const item = line.match(/^(\s*)(?:(-)|\d+[.)])\s+(.*)$/);
+      if (item) {
+        const tag = item[2] ? "ul" : "ol";
+        if (!list || list.tagName.toLowerCase() !== tag) {
+          list = el(tag, { class: "answer-list" });
+          container.append(list);
+          block = null;
         }
-      } else if (match[2]) {
-        p.append(el("strong", {}, match[2]));
+        const li = el("li", item[1].length ? { class: "nested" } : {});
+        renderInline(li, item[2] ? item[3] : line.trim(), byN);
+        list.append(li);
       } else {
-        p.append(el("br"));
+        list = null;
+        if (!block) { block = el("p"); container.append(block); } else { block.append(el("br")); }
+        renderInline(block, line, byN);
       }
-      last = match.index + match[0].length;
     }
-    p.append(para.slice(last));
-    container.append(p);
   }
+}
+
+function renderInline(node, text, byN) {
+  const pattern = /\[(\d+)\]|\*\*([^*]+)\*\*/g;
+  let last = 0;
+  for (const match of text.matchAll(pattern)) {
+    node.append(text.slice(last, match.index));
+    if (match[1]) {
+      const cite = byN.get(Number(match[1]));
+      if (cite) {
+        node.append(el("button", {
+          type: "button", class: "cite", title: cite.section,
+          "aria-label": `Source ${cite.n}: ${cite.section}`, onclick: () => openSource(cite.chunk_id),
+        }, `${cite.n}`));
+      } else {
+        node.append(match[0]);
+      }
+    } else {
+      node.append(el("strong", {}, match[2]));
+    }
+    last = match.index + match[0].length;
+  }
+  node.append(text.slice(last));
 }
 
 function sourcesList(citations) {

@@ -91,6 +91,18 @@ def test_ask_streams_an_answer_with_a_citation_that_opens(page):
     assert page.evaluate("localStorage.getItem('notes-tutor.session')") == session
 
 
+def test_the_notes_lists_show_as_lists_with_their_citations(page):
+    from playwright.sync_api import expect
+
+    page.fill("#question", "what is appsync actually for?")
+    page.press("#question", "Enter")
+    answer = page.locator(".msg.tutor").last
+    expect(answer.locator(".sources .source-link").first).to_be_visible()
+    expect(answer.locator(".bubble ul.answer-list li").nth(2)).to_be_visible()
+    expect(answer.locator(".bubble ul.answer-list")).to_contain_text("Real time chat applications")
+    expect(answer.locator(".bubble .cite").first).to_be_visible()
+
+
 def test_quiz_answer_shows_feedback_and_the_section_to_reread(page):
     from playwright.sync_api import expect
 
