@@ -57,8 +57,9 @@ def slack_payload(request: Request, body: bytes) -> dict | None:
         parsed = AsyncBoltRequest(
             body=body.decode("utf-8"), query=str(request.query_params), headers=request.headers
         )
-    except (ValueError, TypeError, AttributeError, KeyError, IndexError):
-        # Not UTF-8 or not JSON (ValueError); JSON of another shape than bolt expects.
+    except (ValueError, RecursionError, TypeError, AttributeError, KeyError, IndexError):
+        # Not UTF-8 or not JSON (ValueError), nested too deeply for json.loads (RecursionError),
+        # or JSON of another shape than bolt expects.
         return None
     return parsed.body if isinstance(parsed.body, dict) else None
 

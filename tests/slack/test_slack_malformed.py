@@ -104,6 +104,7 @@ SIGNED_GARBAGE = [
     pytest.param(urlencode({"payload": "{not json"}).encode(), FORM, id="form-payload-not-json"),
     pytest.param(urlencode({"payload": "[1, 2]"}).encode(), FORM, id="form-payload-array"),
     pytest.param(b'{"authorizations": [5]}', JSON, id="object-of-an-odd-shape"),
+    pytest.param(b"[" * 30_000 + b"]" * 30_000, JSON, id="nested-30000-deep"),
 ]
 
 
