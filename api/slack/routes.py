@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping
 
 from fastapi import APIRouter, Request, Response
 from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
@@ -44,7 +45,7 @@ class RawBodyVerifier(SignatureVerifier):
         return "v0=" + hmac.new(self.signing_secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def signed_by_slack(secret: str, body: bytes, headers: dict[str, str]) -> bool:
+def signed_by_slack(secret: str, body: bytes, headers: Mapping[str, str]) -> bool:
     try:
         return RawBodyVerifier(secret).is_valid_request(body, headers)
     except ValueError:  # an empty secret, or a timestamp that is not a number
@@ -55,7 +56,9 @@ def slack_payload(request: Request, body: bytes) -> dict | None:
     """The body as bolt reads it (its own parser, by content type), or None when bolt cannot."""
     try:
         parsed = AsyncBoltRequest(
-            body=body.decode("utf-8"), query=str(request.query_params), headers=request.headers
+            body=body.decode("utf-8"),
+            query=str(request.query_params),
+            headers=dict(request.headers),
         )
     except (ValueError, RecursionError, TypeError, AttributeError, KeyError, IndexError):
         # Not UTF-8 or not JSON (ValueError), nested too deeply for json.loads (RecursionError),
