@@ -54,6 +54,18 @@ RATE_LIMIT_RESPONSES: dict[int | str, dict] = {
     }
 }
 
+_SCHEMA_422 = (
+    "a body that is not valid JSON (or is nested too deeply), or fields that fail the schema "
+    "(`errors` lists them)"
+)
+
+
+def unprocessable(*reasons: str) -> dict[int | str, dict]:
+    """`responses=` for a route whose 422 has reasons the schema cannot show: it documents them
+    beside the schema's own, so clients know what a 422 from that route means."""
+    described = "; ".join([*reasons, _SCHEMA_422])
+    return {422: {"model": Problem, "description": f"Unprocessable: {described}."}}
+
 
 UNREADABLE_BODY = "There was an error parsing the body"  # FastAPI's wording
 
