@@ -40,6 +40,9 @@ _FIELDS = ("method", "path", "status", "duration_ms", "client")
 # uvicorn's loggers: their records go to the root handler; uvicorn.access is replaced by
 # RequestContext's line, which carries the request id.
 _UVICORN = ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")
+# HTTP clients log every call at INFO (each Chroma server call, each LLM call): one request would
+# be several lines. At INFO only their warnings pass; at DEBUG the calls show.
+_CHATTY = ("httpx", "httpcore")
 
 
 def install_request_ids() -> None:
@@ -120,9 +123,13 @@ def configure_logging(
     fmt = log_format(settings, default_format)
     handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
     handler.addFilter(RequestIdFilter())
+    level = level or settings.log_level
     # The handler's level too: a library that sets its own logger to DEBUG stays quiet.
-    handler.setLevel(level or settings.log_level)
-    logging.basicConfig(handlers=[handler], level=level or settings.log_level, force=True)
+    handler.setLevel(level)
+    logging.basicConfig(handlers=[handler], level=level, force=True)
+    if level == "INFO":
+        for name in _CHATTY:
+            logging.getLogger(name).setLevel(logging.WARNING)
     logging.captureWarnings(True)  # a library's warning is one line too, not a raw stderr dump
     for name in _UVICORN:
         logging.getLogger(name).handlers = []

@@ -109,10 +109,15 @@ def cli_env(tmp_path, monkeypatch):
     get_settings.cache_clear()
     root = logging.getLogger()
     before = (list(root.handlers), root.level)
+    touched = [logging.getLogger(n) for n in ("httpx", "httpcore", "uvicorn.access")]
+    levels = [(lg, lg.level, lg.disabled) for lg in touched]
     yield tmp_path
     get_settings.cache_clear()
     root.handlers[:] = before[0]
     root.setLevel(before[1])
+    for logger, level, disabled in levels:
+        logger.setLevel(level)
+        logger.disabled = disabled
 
 
 def test_several_workers_on_the_embedded_store_are_refused(cli_env):
