@@ -11,14 +11,14 @@ from cli.common import console, load_settings, progress_bar, user_errors
 
 
 def ingest_tutor(settings, *, embedder=None):
-    """A Tutor for ingesting: no chat model (ingest asks none, and a bad TUTOR_LLM must not stop
-    it), and MiniLM loaded only if some text is new."""
+    """A Tutor for ingesting. Ingest touches only the store and the index folder, so: no chat
+    model (a bad TUTOR_LLM must not stop it), an in-memory database (a deploy job needs neither
+    PostgreSQL nor a writable tutor.db), and MiniLM loaded only if some text is new."""
     from tutor.embeddings import LazyMiniLMEmbedder
     from tutor.service import build_tutor
 
-    return build_tutor(
-        settings.model_copy(update={"llm": None}), embedder=embedder or LazyMiniLMEmbedder()
-    )
+    only_the_store = settings.model_copy(update={"llm": None, "database_url": "sqlite://"})
+    return build_tutor(only_the_store, embedder=embedder or LazyMiniLMEmbedder())
 
 
 def run_ingest(paths: list[Path], *, reset: bool = False, settings=None, embedder=None, tutor=None):
