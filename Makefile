@@ -25,8 +25,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Lint, format and types on every package (CI runs it before the tests).
 lint: $(STAMP)
-	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy tutor
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy tutor api ingest evals cli
 
 bench: $(STAMP)
 	$(BIN)/python bench/retrieval.py && $(BIN)/python bench/ingest.py

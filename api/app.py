@@ -89,7 +89,9 @@ def create_app(settings: Settings, tutor: Tutor | None = None, *, warm: bool = F
 
 
 def app_from_env() -> FastAPI:
-    """Factory for uvicorn (`--factory`), needed to run several workers; logs as JSON lines."""
+    """Factory for uvicorn (`--factory`), needed to run several workers. Each worker process
+    starts bare, so this installs its logging (the one root handler; JSON unless
+    TUTOR_LOG_FORMAT says text); calling it again in a process replaces, never adds."""
     settings = get_settings()
     configure_logging(settings)
     _one_torch_thread_per_request()

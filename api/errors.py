@@ -54,8 +54,29 @@ RATE_LIMIT_RESPONSES: dict[int | str, dict] = {
     }
 }
 
+_SCHEMA_422 = (
+    "a body that is not valid JSON (or is nested too deeply), or fields that fail the schema "
+    "(`errors` lists them)"
+)
+
+
+def unprocessable(*reasons: str) -> dict[int | str, dict]:
+    """`responses=` for a route whose 422 has reasons the schema cannot show: it documents them
+    beside the schema's own, so clients know what a 422 from that route means."""
+    described = "; ".join([*reasons, _SCHEMA_422])
+    return {422: {"model": Problem, "description": f"Unprocessable: {described}."}}
+
 
 UNREADABLE_BODY = "There was an error parsing the body"  # FastAPI's wording
+
+
+def unreadable_body(cause: BaseException | None) -> str:
+    """Why FastAPI could not read a JSON body, from the error it chained (`raise ... from`)."""
+    if isinstance(cause, RecursionError):
+        return "The JSON body is nested too deeply to read; send a flat JSON object."
+    if isinstance(cause, UnicodeDecodeError):
+        return "The body is not valid JSON (it could not be decoded as UTF-8 text)."
+    return "The body is not valid JSON (it could not be read)."
 
 
 def status_for(exc: TutorError) -> int:
@@ -107,8 +128,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400 and exc.detail == UNREADABLE_BODY:
-            # FastAPI's 400 for a body it cannot decode (not UTF-8): malformed JSON, like the rest.
-            detail = "The body is not valid JSON (it could not be decoded as UTF-8 text)."
+            # FastAPI's 400 for a body json.loads raised on with something else than a JSON
+            # syntax error: malformed JSON, like the rest, with the reason it could not be read.
+            detail = unreadable_body(exc.__cause__)
             return JSONResponse(_body(request, 422, detail), status_code=422)
         return JSONResponse(
             _body(request, exc.status_code, str(exc.detail)),

@@ -16,6 +16,8 @@ from tutor.errors import TutorError
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# No tqdm bars from the model's load on stderr: the logs are one line per event (JSON for serve).
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 console = Console()
 err_console = Console(stderr=True)

@@ -10,29 +10,33 @@ import typer
 from cli.common import console, load_settings, progress_bar, user_errors
 
 
-def run_ingest(paths: list[Path], *, reset: bool = False, settings=None, embedder=None):
-    from ingest.pipeline import ingest
+def ingest_tutor(settings, *, embedder=None):
+    """A Tutor for ingesting. Ingest touches only the store and the index folder, so: no chat
+    model (a bad TUTOR_LLM must not stop it), an in-memory database (a deploy job needs neither
+    PostgreSQL nor a writable tutor.db), and MiniLM loaded only if some text is new."""
     from tutor.embeddings import LazyMiniLMEmbedder
-    from tutor.store import ChromaStore
+    from tutor.service import build_tutor
 
+    only_the_store = settings.model_copy(update={"llm": None, "database_url": "sqlite://"})
+    return build_tutor(only_the_store, embedder=embedder or LazyMiniLMEmbedder())
+
+
+def run_ingest(paths: list[Path], *, reset: bool = False, settings=None, embedder=None, tutor=None):
+    """Ingest through the Tutor facade, with a progress bar; `tutor` reuses one already built."""
     settings = settings or load_settings()
-    paths = paths or [settings.corpus_dir]
-    with progress_bar("Embedding notes") as bar:
-        task = bar.add_task("embed", total=None)
+    own = tutor is None
+    tutor = tutor or ingest_tutor(settings, embedder=embedder)
+    try:
+        with progress_bar("Embedding notes") as bar:
+            task = bar.add_task("embed", total=None)
 
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
 
-        store = ChromaStore(settings)
-        store.heartbeat()
-        return ingest(
-            paths,
-            settings=settings,
-            store=store,
-            embedder=embedder or LazyMiniLMEmbedder(),
-            reset=reset,
-            progress=progress,
-        )
+            return tutor.reingest(paths or None, reset=reset, progress=progress)
+    finally:
+        if own:
+            tutor.close()
 
 
 def register(app: typer.Typer) -> None:

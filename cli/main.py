@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-
 import typer
+from pydantic import ValidationError
 
 from cli import chat_cmd, eval_cmd, ingest_cmd, quiz_cmd, search_cmd, serve_cmd, slack_cmd
+from cli.common import load_settings
 
 app = typer.Typer(
     name="tutor",
@@ -19,6 +19,23 @@ for module in (ingest_cmd, search_cmd, serve_cmd, eval_cmd, quiz_cmd, chat_cmd, 
     module.register(app)
 
 
+# Long-running services log JSON lines at TUTOR_LOG_LEVEL; terminal commands log text warnings.
+SERVICES = ("serve", "slack")
+
+
 @app.callback()
-def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what happens.")) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING)
+def main(
+    ctx: typer.Context,
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what happens."),
+) -> None:
+    from api.observability import configure_logging
+    from tutor.config import Settings
+
+    try:
+        settings = load_settings()
+    except ValidationError:  # the command itself reports bad settings; log with the defaults
+        settings = Settings.model_construct()
+    if ctx.invoked_subcommand in SERVICES:
+        configure_logging(settings, default_format="json")
+    else:
+        configure_logging(settings, default_format="text", level="INFO" if verbose else "WARNING")

@@ -19,16 +19,17 @@ def register(app: typer.Typer) -> None:
         """Show the passages of the notes that best match a query."""
         if not query.strip():
             raise fail("the query is empty: give some words to search for")
+        from tutor.embeddings import LazyMiniLMEmbedder
         from tutor.errors import NotReady
         from tutor.service import build_tutor
-        from tutor.store import ChromaStore
 
         with user_errors():
             settings = load_settings()
-            # Seconds, not the model's load, to say the store is down or empty.
-            if ChromaStore(settings).active_name() is None:
+            # The model loads at the first query: seconds, not its load, to say the store is
+            # down or empty.
+            tutor = build_tutor(settings, embedder=LazyMiniLMEmbedder())
+            if not tutor.ingested():
                 raise NotReady("No notes are ingested yet: run `tutor ingest` first.")
-            tutor = build_tutor(settings)
             passages = tutor.search(query, k)
         if as_json:
             print(json.dumps([p.model_dump() for p in passages], indent=2))

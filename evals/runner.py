@@ -6,10 +6,13 @@ search(question, k) -> ranked passages, and ask(question, choices) -> the tutor'
 
 from __future__ import annotations
 
+import math
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from evals.dataset import EvalItem
@@ -20,7 +23,9 @@ from tutor.errors import InvalidInput, TutorError
 # Passages fetched for hit_at_chars: deep enough to fill the largest budget with small chunks.
 RANK_DEPTH = 20
 MAX_DEPTH = 50
-RATE_LIMIT_RETRIES = 3
+RATE_LIMIT_RETRIES = 3  # 429s waited out per request before it counts as failed
+RETRY_AFTER_DEFAULT_S = 5.0  # a 429 without a readable Retry-After
+RETRY_AFTER_MAX_S = 60.0  # no single wait longer than this, whatever the service says
 
 
 class ServiceError(TutorError):
@@ -74,15 +79,45 @@ class LocalTarget(Target):
         )
 
 
-class HttpTarget(Target):
-    """A running service: POST /v1/chat and POST /v1/search."""
+def retry_after_s(value: str | None, *, now: datetime | None = None) -> float:
+    """A 429's `Retry-After` in seconds (delta-seconds or an HTTP date, RFC 9110), within
+    [0, RETRY_AFTER_MAX_S]; RETRY_AFTER_DEFAULT_S when it is missing or unreadable."""
+    seconds = RETRY_AFTER_DEFAULT_S
+    if value and value.strip():
+        try:
+            seconds = float(value)
+        except ValueError:
+            try:
+                when = parsedate_to_datetime(value)
+                seconds = (when - (now or datetime.now(UTC))).total_seconds()
+            except (TypeError, ValueError):
+                pass
+    if not math.isfinite(seconds):
+        seconds = RETRY_AFTER_MAX_S
+    return min(max(seconds, 0.0), RETRY_AFTER_MAX_S)
 
-    def __init__(self, url: str, *, timeout_s: float = 120.0, client: Any = None) -> None:
+
+class HttpTarget(Target):
+    """A running service: POST /v1/chat and POST /v1/search.
+
+    A 429 is waited out as its `Retry-After` says (at most RATE_LIMIT_RETRIES times, each wait
+    bounded), rather than scored as a failure; `sleep` is the wait (tests record it).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout_s: float = 120.0,
+        client: Any = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         import httpx
 
         self.url = url.rstrip("/")
         self.client = client or httpx.Client(base_url=self.url, timeout=timeout_s)
         self.provider = "unknown"
+        self.sleep = sleep
 
     def _post(self, path: str, body: dict) -> Any:
         import httpx
@@ -94,8 +129,7 @@ class HttpTarget(Target):
                 raise ServiceError(f"{self.url}{path}: the service did not answer ({exc})") from exc
             if response.status_code != 429 or attempt == RATE_LIMIT_RETRIES:
                 break
-            # A rate-limited service: wait as told (bounded) rather than score a failure.
-            time.sleep(min(float(response.headers.get("retry-after", 5) or 5), 60.0))
+            self.sleep(retry_after_s(response.headers.get("retry-after")))
         if response.status_code >= 400:
             try:
                 detail = response.json().get("detail") or response.text

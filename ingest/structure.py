@@ -190,7 +190,7 @@ def _topic_names(assigned: list[tuple[str, str]]) -> dict[str, str]:
     """Name each topic token, extended by the word that follows it in most of its headings."""
     names = {}
     for token in {t for t, _ in assigned}:
-        nexts = Counter()
+        nexts: Counter[str] = Counter()
         headings = [h for t, h in assigned if t == token and token in _TOKEN.findall(h)]
         for h in headings:
             words = _TOKEN.findall(h)
@@ -251,7 +251,8 @@ def markdown_sections(text: str) -> list[Section]:
             marks.append((offset, len(match.group(1)), match.group(2).strip()))
     if not marks:
         return plain_sections(text)
-    sections, stack = [], []
+    sections: list[Section] = []
+    stack: list[tuple[int, str]] = []
     if text[: marks[0][0]].strip():
         sections.append(Section(("Introduction",), 0, marks[0][0]))
     for i, (offset, level, title) in enumerate(marks):

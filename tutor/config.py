@@ -60,7 +60,10 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(default=4000, ge=1)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)  # larger request bodies get 413
     log_level: str = "INFO"
-    log_json: bool = True  # one JSON object per line (tutor serve); False: plain text
+    # "json": one JSON object per line; "text": one plain line. Unset: JSON for the services
+    # (`tutor serve`, `tutor slack`), text for terminal commands. Every line has the request id.
+    log_format: Literal["json", "text"] | None = None
+    log_json: bool | None = None  # the older spelling: TUTOR_LOG_JSON=false means text
 
     retrieval: RetrievalSettings = RetrievalSettings()
     chunking: ChunkSettings = ChunkSettings()
@@ -91,6 +94,15 @@ class Settings(BaseSettings):
         if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ValueError("TUTOR_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return value.upper()
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _log_format(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().lower() or None
+            if value not in (None, "json", "text"):
+                raise ValueError("TUTOR_LOG_FORMAT must be json or text")
+        return value
 
     @field_validator("chroma_url")
     @classmethod

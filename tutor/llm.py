@@ -76,7 +76,3 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
         raise ConfigError(f"The {provider} provider is not installed{extra}: {exc}") from exc
     except Exception as exc:  # the provider SDK refused its settings (a missing key, a bad URL)
         raise ConfigError(f"Cannot set up the LLM {settings.llm!r}: {exc}") from exc
-
-
-def provider_name(settings: Settings) -> str:
-    return settings.llm or "offline"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.language_models import BaseChatModel
 from sqlalchemy import Engine
@@ -24,6 +25,9 @@ from tutor.retrieve import HybridRetriever
 from tutor.sessions import MAX_SESSION_ID, SessionStore, new_session_id
 from tutor.store import ChromaStore
 from tutor.types import Answer, Grade, Hint, Passage, Progress, QuizItem
+
+if TYPE_CHECKING:
+    from ingest.pipeline import IngestReport
 
 log = logging.getLogger(__name__)
 
@@ -315,6 +319,34 @@ class Tutor:
 
     def topics(self) -> list[str]:
         return self.index.current().topics
+
+    def ingested(self) -> bool:
+        """Whether the store has an active index: one store call, nothing loaded."""
+        return self.store.active_name() is not None
+
+    def reingest(
+        self,
+        paths: Sequence[Path] | None = None,
+        *,
+        reset: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> IngestReport:
+        """Ingest `paths` (default: settings.corpus_dir) into this Tutor's store with its embedder;
+        readers keep the old index until the new one is active.
+
+        The one door for the CLI and the admin route. The pipeline lives in ingest/ and imports
+        tutor, so it is imported here, at the call.
+        """
+        from ingest.pipeline import ingest
+
+        return ingest(
+            list(paths or [self.settings.corpus_dir]),
+            settings=self.settings,
+            store=self.store,
+            embedder=self.embedder,
+            reset=reset,
+            progress=progress,
+        )
 
     def source(self, chunk_id: str) -> Passage:
         chunk = self.index.current().by_id.get(chunk_id)

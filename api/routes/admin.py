@@ -48,16 +48,9 @@ JobsDep = Annotated[IngestJobs, Depends(get_jobs)]
 
 
 @router.post("/ingest", response_model=IngestJob, status_code=status.HTTP_202_ACCEPTED)
-def start_ingest(tutor: TutorDep, settings: SettingsDep, jobs: JobsDep) -> IngestJob:
+def start_ingest(tutor: TutorDep, jobs: JobsDep) -> IngestJob:
     """Re-ingest settings.corpus_dir; answers keep coming from the old index until it is done."""
-    from ingest.pipeline import ingest
-
-    def work():
-        return ingest(
-            [settings.corpus_dir], settings=settings, store=tutor.store, embedder=tutor.embedder
-        )
-
-    return jobs.start(work)
+    return jobs.start(tutor.reingest)
 
 
 @router.get("/ingest/{job_id}", response_model=IngestJob)

@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from api.deps import JSON_BODY, SettingsDep, TutorDep
-from api.errors import ERROR_RESPONSES, RATE_LIMIT_RESPONSES, status_for
+from api.errors import ERROR_RESPONSES, RATE_LIMIT_RESPONSES, status_for, unprocessable
 from api.limits import RATE_LIMITED
 from api.schemas import ChatIn
 from tutor.config import Settings
@@ -25,6 +25,11 @@ router = APIRouter(
 )
 
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+CHAT_422 = unprocessable(
+    "an empty message, or one longer than TUTOR_MAX_MESSAGE_CHARS",
+    "`choices` with fewer than 2 or more than 26 options, or an empty one",
+    "a `session_id` that is empty or too long",
+)
 
 
 def check_length(text: str, settings: Settings) -> None:
@@ -34,7 +39,7 @@ def check_length(text: str, settings: Settings) -> None:
         )
 
 
-@router.post("", response_model=Answer, dependencies=JSON_BODY)
+@router.post("", response_model=Answer, dependencies=JSON_BODY, responses=CHAT_422)
 def chat(body: ChatIn, tutor: TutorDep, settings: SettingsDep) -> Answer:
     """Answer a question from the notes, with citations; `session_id` continues a conversation."""
     check_length(body.message, settings)
@@ -46,6 +51,7 @@ def chat(body: ChatIn, tutor: TutorDep, settings: SettingsDep) -> Answer:
     dependencies=JSON_BODY,
     response_class=EventSourceResponse,
     responses={
+        **CHAT_422,
         200: {
             "content": {"text/event-stream": {}},
             "description": (
@@ -53,7 +59,7 @@ def chat(body: ChatIn, tutor: TutorDep, settings: SettingsDep) -> Answer:
                 "`event: answer` with the full Answer (citations, grounded, session_id). A failure "
                 'mid-stream sends `event: error` with {"detail", "status"}.'
             ),
-        }
+        },
     },
 )
 async def chat_stream(body: ChatIn, tutor: TutorDep, settings: SettingsDep) -> EventSourceResponse:

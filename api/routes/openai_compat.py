@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sse_starlette import EventSourceResponse
 
 from api.deps import JSON_BODY, SettingsDep, TutorDep
-from api.errors import ERROR_RESPONSES, RATE_LIMIT_RESPONSES
+from api.errors import ERROR_RESPONSES, RATE_LIMIT_RESPONSES, unprocessable
 from api.limits import RATE_LIMITED
 from api.routes.chat import SSE_HEADERS, check_length
 from tutor.errors import InvalidInput, NotFound, TutorError
@@ -150,6 +150,9 @@ def models() -> ModelList:
     dependencies=RATE_LIMITED + JSON_BODY,
     responses={
         **RATE_LIMIT_RESPONSES,
+        **unprocessable(
+            "no user message with text, or one longer than TUTOR_MAX_MESSAGE_CHARS",
+        ),
         200: {
             "content": {"text/event-stream": {}},
             "description": (

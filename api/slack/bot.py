@@ -25,11 +25,6 @@ from tutor.service import Tutor
 log = logging.getLogger(__name__)
 
 
-def slack_enabled(settings: Settings) -> bool:
-    """The HTTP routes need both the signing secret and the bot token."""
-    return bool(_secret(settings.slack_signing_secret) and _secret(settings.slack_bot_token))
-
-
 def _secret(value: Any) -> str:
     return value.get_secret_value().strip() if value is not None else ""
 
