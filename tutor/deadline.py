@@ -15,6 +15,7 @@ they run on the event loop, where cancelling at the deadline closes the connecti
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from collections.abc import Callable
@@ -56,7 +57,9 @@ def run_within(
             if on_exit:
                 on_exit()
 
-    threading.Thread(target=work, name=name, daemon=True).start()
+    # The caller's context (its request id for the log lines) goes along to the worker thread.
+    context = contextvars.copy_context()
+    threading.Thread(target=context.run, args=(work,), name=name, daemon=True).start()
     if not done.wait(seconds):
         raise DeadlineExceeded(f"no answer within {seconds:.1f} s")
     if "error" in outcome:
