@@ -101,7 +101,8 @@ def ingest(
     if reset and serving == name:
         name = f"{name}{RESET_SUFFIX}"
     active = None if reset else serving
-    if active == name:  # same content: never rebuild the collection readers are using
+    if active in (name, f"{name}{RESET_SUFFIX}"):  # same content: never rebuild what serves
+        name = str(active)
         if not (artifacts_dir(settings, name) / "bm25").exists():
             write_artifacts(settings, name, chunks)
         seconds = time.perf_counter() - started
