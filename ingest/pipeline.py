@@ -1,7 +1,9 @@
 """corpus -> documents -> sections -> chunks -> a fresh Chroma collection -> switch the pointer.
 
 Unchanged chunks (same content hash) reuse their stored vectors; only new text is embedded.
-Nothing is visible to readers until the new collection and its artifacts are complete.
+Nothing is visible to readers until the new collection and its artifacts are complete, and the
+index it replaces is dropped only after the switch, `--reset` included (reset re-embeds every
+chunk; it never empties the store first): a kill at any step leaves an index that serves.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from tutor.types import Chunk
 
 Progress = Callable[[int, int], None]  # (embedded so far, to embed)
 EMBED_BATCH = 64
+RESET_SUFFIX = "-r"  # a reset over unchanged notes builds `<name>-r` beside the serving `<name>`
 
 
 @dataclass(frozen=True)
@@ -92,9 +95,14 @@ def ingest(
     started = time.perf_counter()
     n_docs, chunks = chunk_paths(paths, settings)
     name = collection_name(settings.collection_prefix, chunks)
-    # --reset embeds everything again but drops the old index only once the new vectors exist.
-    active = None if reset else store.active_name()
-    if active == name:  # same content: never rebuild the collection readers are using
+    serving = store.active_name()
+    # --reset embeds everything again (no vectors reused) and builds beside the serving index;
+    # over the same notes it takes the sibling name, since `create` empties its target.
+    if reset and serving == name:
+        name = f"{name}{RESET_SUFFIX}"
+    active = None if reset else serving
+    if active in (name, f"{name}{RESET_SUFFIX}"):  # same content: never rebuild what serves
+        name = str(active)
         if not (artifacts_dir(settings, name) / "bm25").exists():
             write_artifacts(settings, name, chunks)
         seconds = time.perf_counter() - started
@@ -110,8 +118,7 @@ def ingest(
         progress(0, 0)
     vectors = np.stack([known[c.id] if c.id in known else fresh_vectors[c.id] for c in chunks])
 
-    if reset:
-        store.reset()
+    # Build, fill, write the artifacts, switch the pointer; the store drops what it replaced.
     store.create(name)
     store.add(name, chunks, vectors)
     write_artifacts(settings, name, chunks)

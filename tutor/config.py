@@ -39,12 +39,15 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".data")
     corpus_dir: Path = Path("corpus")
     chroma_url: str | None = None
+    # Server mode: a Chroma call that gets no answer in this long is 503 (embedded mode: unused).
+    chroma_timeout_s: float = Field(default=5.0, gt=0)
     collection_prefix: str = "notes"
     database_url: str | None = None
 
     llm: str | None = None  # "provider:model", e.g. "openai:gpt-4o-mini"; None = offline
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
+    # One budget per request for all its LLM calls (condense + answer), first byte to last.
     llm_timeout_s: float = Field(default=30.0, gt=0)
     llm_max_tokens: int = Field(default=512, ge=16)
 

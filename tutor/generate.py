@@ -1,7 +1,9 @@
 """Answering with an LLM: prompts over numbered passages, [n] markers mapped back to citations.
 
 The chat model is any LangChain BaseChatModel (tutor.llm builds it); every call here may raise
-whatever the provider raises, and the caller (tutor.service) falls back to the offline answer.
+whatever the provider raises, DeadlineExceeded when the request's budget runs out, or Truncated
+for a stream that ended without its finish; the caller (tutor.service) falls back to the offline
+answer.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from tutor import prompts
 from tutor.answer import citation
+from tutor.deadline import Deadline
 from tutor.types import Answer, Citation, Passage
 
 NOT_COVERED = "the notes do not cover"
@@ -22,6 +25,13 @@ _LETTER = re.compile(r"^\W*(?:answer\s*[:\-]?\s*)?\(?([A-Z])\b[\).:]?", re.IGNOR
 
 
 _DELIMITER = re.compile(r"</?\s*passages\s*>", re.IGNORECASE)
+# How each provider marks the last chunk of a whole reply in its response metadata: OpenAI and
+# OpenAI-compatible servers (finish_reason), Anthropic (stop_reason), Ollama (done_reason).
+_FINISH_KEYS = ("finish_reason", "stop_reason", "done_reason")
+
+
+class Truncated(Exception):
+    """The stream ended without the provider saying it finished: the text is cut off."""
 
 
 def number_passages(passages: Sequence[Passage]) -> str:
@@ -90,10 +100,22 @@ def parse_letter(text: str, n_choices: int) -> int | None:
     return index if 0 <= index < n_choices else None
 
 
+def finished(chunk: BaseMessage) -> bool:
+    """Whether a streamed chunk carries the provider's finish (the reply is whole)."""
+    meta = chunk.response_metadata or {}
+    return any(meta.get(key) for key in _FINISH_KEYS)
+
+
 def llm_answer(
-    model: BaseChatModel, question: str, passages: Sequence[Passage], provider: str
+    model: BaseChatModel,
+    question: str,
+    passages: Sequence[Passage],
+    provider: str,
+    *,
+    deadline: Deadline,
 ) -> Answer:
-    return finish(text_of(model.invoke(answer_messages(question, passages))), passages, provider)
+    reply = deadline.call(model.invoke, answer_messages(question, passages))
+    return finish(text_of(reply), passages, provider)
 
 
 def llm_choice(
@@ -102,23 +124,39 @@ def llm_choice(
     choices: Sequence[str],
     passages: Sequence[Passage],
     provider: str,
+    *,
+    deadline: Deadline,
 ) -> Answer:
-    reply = text_of(model.invoke(mcq_messages(question, choices, passages))).strip()
+    reply = text_of(deadline.call(model.invoke, mcq_messages(question, choices, passages))).strip()
     index = parse_letter(reply, len(choices))
     return Answer(
         text=reply, citations=cited(reply, passages), choice_index=index, provider=provider
     )
 
 
-def condense(model: BaseChatModel, question: str, history: Sequence[tuple[str, str]]) -> str:
-    reply = text_of(model.invoke(condense_messages(question, history))).strip()
+def condense(
+    model: BaseChatModel,
+    question: str,
+    history: Sequence[tuple[str, str]],
+    *,
+    deadline: Deadline,
+) -> str:
+    reply = text_of(deadline.call(model.invoke, condense_messages(question, history))).strip()
     return reply.splitlines()[0].strip() if reply else question
 
 
 async def stream_text(
     model: BaseChatModel, question: str, passages: Sequence[Passage]
 ) -> AsyncIterator[str]:
+    """The reply's text deltas; Truncated after the last one if the provider never finished.
+
+    The caller bounds the whole stream (asyncio.timeout with the request's deadline).
+    """
+    whole = False
     async for chunk in model.astream(answer_messages(question, passages)):
+        whole = whole or finished(chunk)
         piece = text_of(chunk)
         if piece:
             yield piece
+    if not whole:
+        raise Truncated("the LLM stream ended without a finish reason: the reply is cut off")

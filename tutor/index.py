@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tutor.config import Settings
-from tutor.errors import NotReady
+from tutor.errors import NotReady, StoreUnavailable
 from tutor.lexical import LexicalIndex
 from tutor.quizbank import QuizBank
 from tutor.store import ChromaStore
@@ -82,7 +82,9 @@ class IndexHandle:
     """Follows the store's active pointer, checked at most every `refresh_s` seconds.
 
     Callers take `current()` once per request, so each answer comes from one consistent index
-    even while an ingest switches the pointer underneath.
+    even while an ingest switches the pointer underneath. A check that found the store
+    unavailable is remembered for `refresh_s` too: requests queued behind it get the same 503 at
+    once instead of each waiting out its own Chroma timeout in turn.
     """
 
     def __init__(self, store: ChromaStore, settings: Settings, *, refresh_s: float = 1.0) -> None:
@@ -91,6 +93,7 @@ class IndexHandle:
         self.refresh_s = refresh_s
         self._index: Index | None = None
         self._checked = 0.0
+        self._failed: tuple[float, StoreUnavailable] | None = None
         self._lock = threading.Lock()
 
     def current(self) -> Index:
@@ -100,7 +103,14 @@ class IndexHandle:
         with self._lock:
             if self._index is not None and time.monotonic() - self._checked < self.refresh_s:
                 return self._index
-            name = self.store.active_name()
+            if self._failed is not None and time.monotonic() - self._failed[0] < self.refresh_s:
+                raise StoreUnavailable(str(self._failed[1]))
+            try:
+                name = self.store.active_name()
+            except StoreUnavailable as exc:
+                self._failed = (time.monotonic(), exc)
+                raise
+            self._failed = None
             if name is None:
                 raise NotReady("No notes are ingested yet: run `tutor ingest` first.")
             if self._index is None or self._index.name != name:

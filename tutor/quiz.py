@@ -19,6 +19,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import sessionmaker as SessionMaker
 
 from tutor.config import Settings
+from tutor.deadline import Deadline
 from tutor.embeddings import Embedder
 from tutor.errors import Conflict, InvalidInput, NotFound
 from tutor.index import Index, IndexHandle
@@ -94,7 +95,9 @@ class Quizzer:
                 item = self._fresh(db, session_id, pool, topic is None)
         provider = "offline"
         if self.llm is not None and not review_due:
-            generated = generate(self.llm, item, kind, index)
+            generated = generate(
+                self.llm, item, kind, index, deadline=Deadline(self.settings.llm_timeout_s)
+            )
             if generated is not None:
                 item, provider = generated, self.provider
         row = QuizRow(
@@ -222,7 +225,13 @@ class Quizzer:
             text = "Correct." if marked.correct else f"Not quite: the answer is “{item.answer}”."
             return marked, f"{text} The notes say: “{item.evidence}” [1] {reread}", "offline"
         if self.llm is not None:
-            graded = llm_grade(self.llm, item, answer, self.index.current())
+            graded = llm_grade(
+                self.llm,
+                item,
+                answer,
+                self.index.current(),
+                deadline=Deadline(self.settings.llm_timeout_s),
+            )
             if graded is not None:
                 return graded[0], f"{graded[1]} {reread}", self.provider
         marked = mark_open(answer, item.evidence, item.key_terms, self.embedder)

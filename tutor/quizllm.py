@@ -1,7 +1,8 @@
 """The quiz's LLM seam: scenario questions from a section, and rubric grading.
 
 Both return None on any failure (provider down, bad JSON, an answer key the notes do not
-support), so the offline bank and grader take over; prompts are files in tutor/prompts/.
+support, no reply within the request's LLM budget), so the offline bank and grader take over;
+prompts are files in tutor/prompts/.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from tutor.deadline import Deadline
 from tutor.index import Index
 from tutor.lexical import tokenize
 from tutor.quizbank import BankItem, item_id
@@ -36,9 +38,9 @@ def load_prompt(name: str) -> str:
     return (PROMPTS / f"{name}.txt").read_text()
 
 
-def ask_json(llm: Any, prompt: str) -> dict | None:
+def ask_json(llm: Any, prompt: str, deadline: Deadline | None = None) -> dict | None:
     try:
-        reply = llm.invoke(prompt)
+        reply = deadline.call(llm.invoke, prompt) if deadline else llm.invoke(prompt)
         found = _JSON.search(str(reply.content))
         data = json.loads(found.group(0)) if found else None
         return data if isinstance(data, dict) else None
@@ -56,7 +58,9 @@ def supported(answer: str, key_terms: list[str], notes: str) -> bool:
     return not words or len(words & set(tokenize(notes))) / len(words) >= 0.6
 
 
-def generate(llm: Any, seed: BankItem, kind: str, index: Index) -> BankItem | None:
+def generate(
+    llm: Any, seed: BankItem, kind: str, index: Index, *, deadline: Deadline | None = None
+) -> BankItem | None:
     """A scenario question from the seed item's section, or None when unsupported or failed."""
     chunks = [c for c in index.chunks if c.section == seed.section]
     if not chunks:
@@ -68,6 +72,7 @@ def generate(llm: Any, seed: BankItem, kind: str, index: Index) -> BankItem | No
         load_prompt("quiz_generate").format(
             kind_text=kind_text, section=seed.section, notes=notes, shape=shape
         ),
+        deadline,
     )
     if data is None:
         return None
@@ -114,7 +119,9 @@ def generate(llm: Any, seed: BankItem, kind: str, index: Index) -> BankItem | No
     )
 
 
-def llm_grade(llm: Any, item: BankItem, answer: str, index: Index) -> tuple[Marked, str] | None:
+def llm_grade(
+    llm: Any, item: BankItem, answer: str, index: Index, *, deadline: Deadline | None = None
+) -> tuple[Marked, str] | None:
     """Rubric grading by the model, or None so the offline grader takes over."""
     notes = "\n\n".join(c.text for c in index.chunks if c.section == item.section)[:3000]
     data = ask_json(
@@ -127,6 +134,7 @@ def llm_grade(llm: Any, item: BankItem, answer: str, index: Index) -> tuple[Mark
             notes=notes or item.evidence,
             answer=answer,
         ),
+        deadline,
     )
     if data is None:
         return None

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from tutor import answer as offline
 from tutor import generate, scope
 from tutor.config import Settings
+from tutor.deadline import Deadline
 from tutor.embeddings import Embedder, MiniLMEmbedder
 from tutor.errors import InvalidInput, NotFound, TutorError
 from tutor.index import Index, IndexHandle
@@ -96,15 +97,20 @@ class Tutor:
         self, question: str, session_id: str | None = None, choices: list[str] | None = None
     ) -> Answer:
         question, choices = self._check(question, session_id, choices)
-        prepared = self._prepare(question, session_id)
+        deadline = self._llm_deadline()  # one budget for every LLM call of this request
+        prepared = self._prepare(question, session_id, deadline)
         if choices:
-            answer = self._choose(prepared, choices)
+            answer = self._choose(prepared, choices, deadline)
         elif not prepared.covered:
             answer = prepared.decline()
         elif self.llm is not None:
             answer = self._with_fallback(
                 lambda: generate.llm_answer(
-                    self.llm, prepared.standalone, prepared.passages, self.provider
+                    self.llm,
+                    prepared.standalone,
+                    prepared.passages,
+                    self.provider,
+                    deadline=deadline,
                 ),
                 prepared,
             )
@@ -117,19 +123,20 @@ class Tutor:
     ) -> AsyncIterator[str | Answer]:
         """Text deltas, then exactly one final Answer (whose text is the authoritative one)."""
         question, _ = self._check(question, session_id, None)
-        prepared = await asyncio.to_thread(self._prepare, question, session_id)
+        deadline = self._llm_deadline()  # condensing and streaming share it, first byte to last
+        prepared = await asyncio.to_thread(self._prepare, question, session_id, deadline)
         answer: Answer | None = None
         if self.llm is not None and prepared.covered:
             parts: list[str] = []
             try:
-                async with asyncio.timeout(self.settings.llm_timeout_s):
+                async with asyncio.timeout(deadline.remaining()):
                     async for piece in generate.stream_text(
                         self.llm, prepared.standalone, prepared.passages
                     ):
                         parts.append(piece)
                         yield piece
                 answer = generate.finish("".join(parts), prepared.passages, self.provider)
-            except Exception as exc:  # noqa: BLE001  any provider failure: offline takes over
+            except Exception as exc:  # noqa: BLE001  failure, timeout, cut-off: offline takes over
                 log.warning(
                     "LLM %s failed while streaming, answering offline: %r", self.provider, exc
                 )
@@ -165,14 +172,24 @@ class Tutor:
                 raise InvalidInput("At most 26 choices (A to Z).")
         return question, choices or None
 
-    def _prepare(self, question: str, session_id: str | None) -> Prepared:
+    def _llm_deadline(self) -> Deadline:
+        return Deadline(self.settings.llm_timeout_s)
+
+    def _prepare(
+        self, question: str, session_id: str | None, deadline: Deadline | None = None
+    ) -> Prepared:
         history = self.sessions.history(session_id)
         index = self.index.current()
         standalone = resolve_offline(question, history, offline.note_stats(index).headings)
         if self.llm is not None and history and standalone != question:
             pairs = [(t.question, t.answer) for t in history]
             try:
-                standalone = generate.condense(self.llm, question, pairs) or standalone
+                standalone = (
+                    generate.condense(
+                        self.llm, question, pairs, deadline=deadline or self._llm_deadline()
+                    )
+                    or standalone
+                )
             except Exception as exc:  # noqa: BLE001  keep the offline resolution
                 log.warning("LLM %s failed to condense a follow-up: %r", self.provider, exc)
         vector = self.embedder.embed_query(
@@ -236,7 +253,7 @@ class Tutor:
             answer = fallback() if fallback else self._degraded(prepared)
             return answer.model_copy(update={"degraded": True})
 
-    def _choose(self, prepared: Prepared, choices: list[str]) -> Answer:
+    def _choose(self, prepared: Prepared, choices: list[str], deadline: Deadline) -> Answer:
         evidence = [
             self.retriever.search(f"{prepared.standalone} {c}", index=prepared.index)
             for c in choices
@@ -269,7 +286,7 @@ class Tutor:
         )[:8]
         return self._with_fallback(
             lambda: generate.llm_choice(
-                self.llm, prepared.standalone, choices, merged, self.provider
+                self.llm, prepared.standalone, choices, merged, self.provider, deadline=deadline
             ),
             prepared,
             offline_choice,

@@ -2,7 +2,11 @@
 
 Each ingest builds a fresh collection named after its content fingerprint; a one-record pointer
 collection names the active one. Readers follow the pointer, so a half-built ingest is never seen
-and the previous collection keeps serving until the switch.
+and the previous collection keeps serving until the switch; collections it replaced are dropped
+only after it (`drop_inactive`), so a kill at any step leaves an index to serve.
+
+In server mode every call is bounded by `TUTOR_CHROMA_TIMEOUT_S`: a server that stops answering
+(frozen, overloaded, a dead peer behind a live socket) is StoreUnavailable, not a hang.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from tutor.config import Settings
+from tutor.deadline import run_within
 from tutor.errors import StoreUnavailable
 from tutor.types import Chunk
 
@@ -34,7 +39,49 @@ def _translated(action: str) -> Iterator[None]:
     except StoreUnavailable:
         raise
     except Exception as exc:  # chromadb raises many unrelated types for a dead server
+        if _timed_out(exc):
+            raise StoreUnavailable(
+                f"The note store (Chroma) did not answer in time while {action} "
+                "(TUTOR_CHROMA_TIMEOUT_S)"
+            ) from exc
         raise StoreUnavailable(f"The note store (Chroma) failed while {action}: {exc}") from exc
+
+
+def _timed_out(exc: BaseException) -> bool:
+    import httpx
+
+    return isinstance(exc, TimeoutError | httpx.TimeoutException) or "timed out" in str(exc)
+
+
+def _http_client(settings: Settings, url: str) -> Any:
+    """chromadb.HttpClient whose every request is bounded by `settings.chroma_timeout_s`.
+
+    chromadb 1.5.9 builds its httpx session with `timeout=None` and has no setting for it, so the
+    bound is set on that session once the client exists. Building the client already talks to
+    the server; that first exchange is bounded by a wall clock instead (a frozen server at
+    start-up leaves one abandoned daemon thread behind, which ends when the server wakes).
+    """
+    import chromadb
+    import httpx
+    from chromadb.config import Settings as ChromaSettings
+
+    parsed = urlparse(url)
+    client = run_within(
+        settings.chroma_timeout_s,
+        lambda: chromadb.HttpClient(
+            host=parsed.hostname or "127.0.0.1",
+            port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+            ssl=parsed.scheme == "https",
+            settings=ChromaSettings(anonymized_telemetry=False),
+        ),
+        name="tutor-chroma-connect",
+    )
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(settings.chroma_timeout_s)
+    else:  # a chromadb upgrade moved it: say so rather than hang silently later
+        log.warning("cannot bound Chroma calls: chromadb's HTTP session was not found")
+    return client
 
 
 def _chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
@@ -70,13 +117,7 @@ class ChromaStore:
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         with _translated(f"connecting to {self.location}"):
             if settings.chroma_url:
-                url = urlparse(settings.chroma_url)
-                self.client = chromadb.HttpClient(
-                    host=url.hostname or "127.0.0.1",
-                    port=url.port or (443 if url.scheme == "https" else 8000),
-                    ssl=url.scheme == "https",
-                    settings=chroma_settings,
-                )
+                self.client = _http_client(settings, settings.chroma_url)
             else:
                 settings.chroma_path.mkdir(parents=True, exist_ok=True)
                 self.client = chromadb.PersistentClient(
@@ -109,7 +150,8 @@ class ChromaStore:
         return str(got["metadatas"][0]["collection"])
 
     def activate(self, name: str) -> None:
-        """Point readers at `name`, then drop collections older than the one it replaces."""
+        """Point readers at `name` (one write), then drop collections older than the one it
+        replaces; the replaced one stays for workers that still read it until they refresh."""
         with _translated("switching the active index"):
             previous = self.active_name()
             pointer = self._collection(self._pointer_name, create=True)
@@ -118,7 +160,12 @@ class ChromaStore:
                 embeddings=[[0.0]],
                 metadatas=[{"collection": name, "at": datetime.now(UTC).isoformat()}],
             )
-            keep = {name, previous, self._pointer_name}
+        self.drop_inactive(keep={name} | ({previous} if previous else set()))
+
+    def drop_inactive(self, *, keep: set[str]) -> None:
+        """Drop every collection of ours but `keep` (and the pointer). Only ever after a switch:
+        a kill before it leaves extra collections, which the next switch drops."""
+        with _translated("dropping replaced indexes"):
             for other in self.collection_names():
                 if other not in keep:
                     self._drop(other)

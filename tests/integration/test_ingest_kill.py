@@ -106,3 +106,73 @@ def test_killed_ingest_leaves_the_previous_index_serving(settings, embedder, ing
     report = ingest([corpus], settings=mine, store=ChromaStore(mine), embedder=embedder)
     assert (report.collection, report.chunks) == (new_name, len(new_chunks))
     assert served(mine, embedder)[:2] == (new_name, len(new_chunks))
+
+
+STEPS_BEFORE_SWITCH = ["create", "add", "artifacts", "activate"]
+
+
+def kill_at(settings: Settings, corpus: Path, tmp_path: Path, step: str, *, reset: bool) -> str:
+    """Run an ingest process until it announces `step`, SIGKILL it there; the line it printed."""
+    env = {**os.environ, "TUTOR_TEST_KILL_AT": step, "TUTOR_TEST_RESET": "1" if reset else "0"}
+    errors = (tmp_path / f"child-{step}.err").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, str(CHILD), str(settings.data_dir), "0", str(corpus)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=errors,
+        text=True,
+    )
+    reached = ""
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.startswith(f"at {step} "):
+                reached = line.strip()
+                break
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        errors.close()
+    assert reached, (
+        f"the child never reached {step}: {(tmp_path / f'child-{step}.err').read_text()}"
+    )
+    return reached
+
+
+def test_reset_killed_at_each_step_leaves_an_index_serving(settings, embedder, ingested, tmp_path):
+    """`tutor ingest --reset` re-embeds everything but drops nothing before the switch."""
+    from ingest.pipeline import RESET_SUFFIX
+
+    data = tmp_path / "data"
+    shutil.copytree(settings.data_dir, data)
+    mine = make_settings(data)
+    before = served(mine, embedder)
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    notes = NOTES.read_text(encoding="utf-8")
+    part = notes[notes.index("S3 (Simple Storage Service)") : notes.index("\nS3 Security\n")]
+    (corpus / "s3.txt").write_text(part, encoding="utf-8")
+    _, new_chunks = chunk_paths([corpus], mine)
+    new_name = collection_name(mine.collection_prefix, new_chunks)
+
+    # Killed at each step before the switch: the previous index answers exactly as before.
+    for step in STEPS_BEFORE_SWITCH:
+        assert kill_at(mine, corpus, tmp_path, step, reset=True).split()[2] == new_name
+        assert served(mine, embedder) == before, step
+    # Killed after the switch, before the old collections are dropped: the new index, whole.
+    kill_at(mine, corpus, tmp_path, "drop", reset=True)
+    assert served(mine, embedder)[:2] == (new_name, len(new_chunks))
+    assert ingested.collection in ChromaStore(mine).collection_names()  # not dropped yet
+
+    # --reset over the very notes that serve builds beside them, never over them.
+    reached = kill_at(mine, corpus, tmp_path, "activate", reset=True)
+    assert reached.split()[2] == new_name + RESET_SUFFIX
+    assert served(mine, embedder)[:2] == (new_name, len(new_chunks))
+
+    # A whole --reset then switches and drops what is two switches old.
+    report = ingest([corpus], settings=mine, store=ChromaStore(mine), embedder=embedder, reset=True)
+    assert (report.collection, report.embedded) == (new_name + RESET_SUFFIX, len(new_chunks))
+    assert served(mine, embedder)[:2] == (new_name + RESET_SUFFIX, len(new_chunks))
+    assert set(ChromaStore(mine).collection_names()) == {new_name, new_name + RESET_SUFFIX}

@@ -183,6 +183,9 @@ def test_an_empty_corpus_is_an_error(tmp_path, local, embedder):
 
 
 def test_reset_rebuilds_from_scratch(corpus, local, embedder):
+    """Every chunk embedded again, beside the serving index (same notes: its `-r` sibling)."""
+    from ingest.pipeline import RESET_SUFFIX
+
     settings, store = local
     first = ingest([corpus], settings=settings, store=store, embedder=embedder)
     seen: list[tuple[int, int]] = []
@@ -194,10 +197,17 @@ def test_reset_rebuilds_from_scratch(corpus, local, embedder):
         reset=True,
         progress=lambda done, total: seen.append((done, total)),
     )
-    assert again.collection == first.collection and not again.up_to_date
+    assert again.collection == first.collection + RESET_SUFFIX and not again.up_to_date
     assert again.embedded == again.chunks == first.chunks
     assert seen[-1] == (first.chunks, first.chunks)
-    assert store.collection_names() == [first.collection]
+    assert store.active_name() == again.collection
+    assert set(store.collection_names()) == {first.collection, again.collection}
+    # The same notes are still up to date afterwards, under either name; a second reset
+    # alternates back and drops what is two switches old.
+    assert ingest([corpus], settings=settings, store=store, embedder=embedder).up_to_date
+    third = ingest([corpus], settings=settings, store=store, embedder=embedder, reset=True)
+    assert third.collection == first.collection and store.active_name() == first.collection
+    assert set(store.collection_names()) == {first.collection, again.collection}
 
 
 def test_missing_bm25_artifacts_are_rebuilt(corpus, local, embedder):

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGenerationChunk
 
 from tutor.types import Answer
 
@@ -23,6 +24,13 @@ class ScriptedModel(GenericFakeChatModel):
     def _generate(self, messages, stop=None, run_manager=None, **kwargs: Any):
         self.seen.append(list(messages))
         return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs: Any):
+        yield from super()._stream(messages, stop=stop, run_manager=run_manager, **kwargs)
+        # As a real provider does, the last chunk says the reply is whole.
+        yield ChatGenerationChunk(
+            message=AIMessageChunk(content="", response_metadata={"finish_reason": "stop"})
+        )
 
 
 class BrokenModel(GenericFakeChatModel):
