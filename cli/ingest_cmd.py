@@ -46,7 +46,11 @@ def register(app: typer.Typer) -> None:
             list[Path] | None, typer.Argument(help="Files or folders (default: corpus/).")
         ] = None,
         reset: Annotated[
-            bool, typer.Option("--reset", help="Drop the index and rebuild it.")
+            bool,
+            typer.Option(
+                "--reset",
+                help="Re-embed every chunk; the old index serves until the new one is switched in.",
+            ),
         ] = False,
     ) -> None:
         """Chunk, embed and index notes (.txt, .md, .html, .pdf)."""
