@@ -151,6 +151,8 @@ class Quizzer:
         if not pool:
             raise NotFound("The notes have no quiz items of that kind yet: re-run `tutor ingest`.")
         seen = served_item_ids(db, session_id)
+        # Curated and imported items first (question files beside the notes), then mined ones.
+        pool = [i for i in pool if i.origin == "imported" and i.id not in seen] or pool
         if free:
             topics: dict[str, list[BankItem]] = {}
             for i in pool:
@@ -162,8 +164,8 @@ class Quizzer:
                 fresh = [t for t, items in topics.items() if any(i.id not in seen for i in items)]
                 pool = topics[self.rng.choice(sorted(fresh or topics))]
         unseen = [i for i in pool if i.id not in seen]
-        if unseen:  # curated and imported items first, then the ones mined from the notes
-            return self.rng.choice([i for i in unseen if i.origin == "imported"] or unseen)
+        if unseen:
+            return self.rng.choice(unseen)
         return min(pool, key=lambda i: seen[i.id])  # all seen: the longest ago
 
     # -- grading ---------------------------------------------------------------------------------
