@@ -101,7 +101,8 @@ def ingest(
     # --reset embeds everything again but drops the old index only once the new vectors exist.
     active = None if reset else store.active_name()
     if active == name:  # same content: never rebuild the collection readers are using
-        if not (artifacts_dir(settings, name) / "bm25").exists():
+        folder = artifacts_dir(settings, name)
+        if not (folder / "bm25").exists() or found.missing_from(folder / "quizbank.json"):
             stored = store.embeddings(name, [c.id for c in chunks])
             items = found.link(chunks, np.stack([stored[c.id] for c in chunks]), embedder, settings)
             write_artifacts(settings, name, chunks, items)

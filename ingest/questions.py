@@ -30,7 +30,7 @@ import numpy as np
 from tutor.config import RetrievalSettings, Settings
 from tutor.embeddings import Embedder
 from tutor.lexical import LexicalIndex, tokenize
-from tutor.quizbank import BankItem, key_terms
+from tutor.quizbank import BankItem, QuizBank, key_terms
 from tutor.quizgrade import LETTERS
 from tutor.retrieve import fuse
 from tutor.types import Chunk
@@ -76,6 +76,17 @@ class QuestionFiles:
         if not self.questions:
             return []
         return Linker(chunks, vectors, embedder, settings.retrieval).items(self.questions)
+
+    def missing_from(self, bank: Path) -> bool:
+        """Whether the saved quiz bank lacks some of these items (a reader rebuilt it from the
+        chunks alone), so ingest must write it again."""
+        if not self.questions:
+            return False
+        try:
+            saved = {i.id for i in QuizBank.load(bank).items}
+        except (OSError, ValueError, KeyError):
+            return True
+        return not {q.id for q in self.questions} <= saved
 
     @property
     def digest(self) -> str:

@@ -175,12 +175,17 @@ def test_ingest_imports_the_question_file_and_reports_bad_rows(imported, embedde
 
 def test_reingest_keeps_ids_and_an_edited_file_is_a_new_index(imported, embedder):
     from ingest.pipeline import ingest
-    from tutor.index import load_index
+    from tutor.index import artifacts_dir, load_index
 
     corpus, settings, store, first = imported
     ids = {i.id for i in load_index(store, settings, first.collection).bank.items}
+    # A reader that lost the bank rebuilds it from the chunks alone; the next ingest repairs it.
+    (artifacts_dir(settings, first.collection) / "quizbank.json").unlink()
+    rebuilt = load_index(store, settings, first.collection).bank.items
+    assert rebuilt and not any(i.origin == "imported" for i in rebuilt)
     again = ingest([corpus], settings=settings, store=store, embedder=embedder)
     assert again.up_to_date and again.collection == first.collection and again.questions == 2
+    assert {i.id for i in load_index(store, settings, first.collection).bank.items} == ids
     path = corpus / "mine.questions.jsonl"
     before = path.read_text()
     try:
