@@ -232,3 +232,28 @@ def test_imported_items_are_served_first_and_graded_with_the_notes(imported, emb
     again = quizzer.quiz("second-learner", topic="S3")
     assert again.question == MULTI["question"]
     assert quizzer.grade(again.id, ["C", "A"]).correct
+
+
+def test_cli_ingest_reports_imported_questions_and_skipped_rows(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from tutor.config import get_settings
+
+    monkeypatch.setenv("TUTOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    text = NOTES.read_text(encoding="utf-8")
+    start = text.index("S3 (Simple Storage Service)")
+    (notes / "s3.txt").write_text(text[start : text.index("\nS3 Security\n")], encoding="utf-8")
+    write_jsonl(notes / "s3.questions.jsonl", [MULTI, {**MULTI, "answer_indexes": [0, 7]}])
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["ingest", str(notes)])
+    finally:
+        get_settings.cache_clear()
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, result.output
+    assert "Imported 1 question(s)" in said
+    assert "Skipped s3.questions.jsonl:2: answer index 7 out of range (0–4)" in said
