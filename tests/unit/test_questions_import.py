@@ -8,7 +8,7 @@ import random
 import shutil
 
 import pytest
-from support import NOTES, make_settings
+from support import NOTES, ROOT, make_settings
 
 from ingest import questions
 from ingest.loaders import load_paths
@@ -92,6 +92,12 @@ def test_csv_without_the_columns_is_reported(tmp_path):
     (tmp_path / "x.questions.csv").write_text("q,opt1,key\nWhat?,a,b\n", encoding="utf-8")
     found = questions.load([tmp_path])
     assert found.questions == [] and found.problems[0].startswith("x.questions.csv:1: the header")
+
+
+def test_the_documented_examples_import_cleanly():
+    found = questions.load([ROOT / "docs" / "examples"])
+    assert found.problems == [] and found.files == 2
+    assert [len(q.keys) for q in found.questions] == [1, 2, 1, 2]
 
 
 def test_ids_are_content_hashes(tmp_path):
