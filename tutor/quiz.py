@@ -151,8 +151,11 @@ class Quizzer:
         if not pool:
             raise NotFound("The notes have no quiz items of that kind yet: re-run `tutor ingest`.")
         seen = served_item_ids(db, session_id)
-        # Curated and imported items first (question files beside the notes), then mined ones.
-        pool = [i for i in pool if i.origin == "imported" and i.id not in seen] or pool
+
+        def curated(items: list[BankItem]) -> list[BankItem]:
+            """Unseen items from question files: served before the ones mined from the notes."""
+            return [i for i in items if i.origin == "imported" and i.id not in seen]
+
         if free:
             topics: dict[str, list[BankItem]] = {}
             for i in pool:
@@ -161,8 +164,11 @@ class Quizzer:
             if weak and self.rng.random() < WEAK_BIAS:
                 pool = topics[weak[0]]
             else:  # every topic equally likely, so small topics get asked too
-                fresh = [t for t, items in topics.items() if any(i.id not in seen for i in items)]
+                fresh = [t for t, items in topics.items() if curated(items)] or [
+                    t for t, items in topics.items() if any(i.id not in seen for i in items)
+                ]
                 pool = topics[self.rng.choice(sorted(fresh or topics))]
+        pool = curated(pool) or pool
         unseen = [i for i in pool if i.id not in seen]
         if unseen:
             return self.rng.choice(unseen)

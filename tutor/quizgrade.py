@@ -60,7 +60,8 @@ def choice_index(answer: str, choices: list[str]) -> int:
 
 
 def choice_indexes(answer: str | list[str], choices: list[str]) -> set[int]:
-    """The options a multiple-response answer picks: ["A", "C"], "A, C", "A C", "AC" or "B".
+    """The options a multiple-response answer picks: ["A", "C"], "A, C", "A C", "AC", "B", or the
+    choices' texts joined by "; " (as the reference answer and the last hint give them).
 
     Each part is read as choice_index() reads one answer (a choice's text wins over a letter).
     """
@@ -68,7 +69,10 @@ def choice_indexes(answer: str | list[str], choices: list[str]) -> set[int]:
         text = answer.strip()
         if any(_norm(c) == _norm(text) for c in choices):
             return {choice_index(text, choices)}
-        parts = [p for p in re.split(r"[,;\s]+", text) if p]
+        if ";" in text:  # choice texts, as the reference answer lists them: "X; Y"
+            parts = [p.strip() for p in text.split(";") if p.strip()]
+        else:
+            parts = [p for p in re.split(r"[,\s]+", text) if p]
         if len(parts) == 1 and re.fullmatch(r"[A-Za-z]{2,10}", parts[0]):
             parts = list(parts[0])  # "AC"
     elif isinstance(answer, list) and all(isinstance(a, str) for a in answer):

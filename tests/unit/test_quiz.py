@@ -38,6 +38,12 @@ def served(quizzer: Quizzer, quiz_id: str) -> BankItem:
         return BankItem.model_validate(db.get(QuizRow, quiz_id).item)
 
 
+def keyed(item: BankItem, *, right: bool = True) -> str:
+    """The letters of the keyed options ("B", or "A, C" for Select TWO), or as many wrong ones."""
+    keys = item.answer_indexes or [item.answer_index]
+    return ", ".join("ABCDE"[(k + (0 if right else 1)) % len(item.choices)] for k in keys)
+
+
 def count(quizzer: Quizzer, model) -> int:
     with quizzer.sessionmaker() as db:
         return db.scalar(select(func.count()).select_from(model))
