@@ -123,6 +123,7 @@ def load(paths: Sequence[Path]) -> QuestionFiles:
     questions: list[Question] = []
     problems: list[str] = []
     files = find(paths)
+    seen: set[str] = set()  # across files too: one item per id
     for path, name in files:
         try:
             text = path.read_text(encoding="utf-8-sig")
@@ -130,7 +131,6 @@ def load(paths: Sequence[Path]) -> QuestionFiles:
             problems.append(f"{name}: cannot be read as UTF-8 text ({exc})")
             continue
         rows = _csv_rows(text) if name.lower().endswith(".csv") else _jsonl_rows(text)
-        seen: set[str] = set()
         for line, row in rows:
             try:
                 question = _question(name, line, row)
@@ -138,7 +138,9 @@ def load(paths: Sequence[Path]) -> QuestionFiles:
                 problems.append(f"{name}:{line}: {exc}")
                 continue
             if question.id in seen:
-                problems.append(f"{name}:{line}: the same question as an earlier row")
+                problems.append(
+                    f"{name}:{line}: the same question, choices and keys as an earlier row"
+                )
                 continue
             seen.add(question.id)
             questions.append(question)

@@ -94,6 +94,16 @@ def test_csv_without_the_columns_is_reported(tmp_path):
     assert found.questions == [] and found.problems[0].startswith("x.questions.csv:1: the header")
 
 
+def test_a_repeated_item_is_reported_once_across_files(tmp_path):
+    write_jsonl(tmp_path / "a.questions.jsonl", [GOOD])
+    write_jsonl(tmp_path / "b.questions.jsonl", [MULTI, {**GOOD, "explanation": "Again."}])
+    found = questions.load([tmp_path])
+    assert [q.file for q in found.questions] == ["a.questions.jsonl", "b.questions.jsonl"]
+    assert found.problems == [
+        "b.questions.jsonl:2: the same question, choices and keys as an earlier row"
+    ]
+
+
 def test_the_documented_examples_import_cleanly():
     found = questions.load([ROOT / "docs" / "examples"])
     assert found.problems == [] and found.files == 2
