@@ -64,3 +64,7 @@ def register(app: typer.Typer) -> None:
                 f"{report.collection}: {report.embedded} embedded, {report.reused} unchanged, "
                 f"{report.removed} removed, {report.seconds:.1f}s."
             )
+        if report.questions or report.warnings:
+            console.print(f"Imported {report.questions} question(s) from *.questions.jsonl|csv.")
+        for warning in report.warnings:  # a bad row of a question file: skipped, the rest imported
+            console.print(f"Skipped {warning}", style="yellow", markup=False)

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from cli.common import console, load_settings, user_errors
 from tutor.errors import InvalidInput
+from tutor.quizgrade import LETTERS
 from tutor.types import Grade, Hint, Progress, QuizItem
 
 QUIT = {"q", "quit", "exit"}
@@ -33,7 +34,7 @@ def show_question(out: Console, n: int, item: QuizItem) -> None:
     title = f"Question {n} · {item.topic or item.section}" + (" · review" if item.review else "")
     body = item.question
     if item.choices:
-        body += "\n\n" + "\n".join(f"  {'ABCD'[i]}) {c}" for i, c in enumerate(item.choices))
+        body += "\n\n" + "\n".join(f"  {LETTERS[i]}) {c}" for i, c in enumerate(item.choices))
     out.print(Panel(body, title=title, title_align="left"), highlight=False)
 
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.questions import is_question_file
 from tutor.errors import IngestError
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
@@ -86,6 +87,8 @@ def load_paths(paths: list[Path]) -> list[Document]:
         if not root.exists():
             raise IngestError(f"{root}: no such file or folder")
         if root.is_file():
+            if is_question_file(root):
+                continue  # imported by ingest.questions
             if root.suffix.lower() not in SUPPORTED:
                 raise IngestError(f"{root}: unsupported file type (use {', '.join(SUPPORTED)})")
             add(root, root.name)
@@ -93,6 +96,7 @@ def load_paths(paths: list[Path]) -> list[Document]:
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
             relative = path.relative_to(root)
             hidden = any(part.startswith(".") for part in relative.parts)  # .git, .venv, .data
-            if path.suffix.lower() in SUPPORTED and not hidden:
+            # Question files (*.questions.jsonl|csv) go to the quiz bank, never into the notes.
+            if path.suffix.lower() in SUPPORTED and not hidden and not is_question_file(path):
                 add(path, str(relative))
     return documents

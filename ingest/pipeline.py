@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest import questions as question_files
 from ingest.chunker import chunk_document
 from ingest.loaders import load_paths
 from tutor.config import Settings
@@ -41,12 +42,15 @@ class IngestReport:
     removed: int  # chunks of the previous index that are gone
     up_to_date: bool
     seconds: float
+    questions: int = 0  # items imported from *.questions.jsonl|csv beside the notes
+    warnings: tuple[str, ...] = ()  # "file:line: why" for each skipped question row
 
 
-def collection_name(prefix: str, chunks: list[Chunk]) -> str:
+def collection_name(prefix: str, chunks: list[Chunk], extra: str = "") -> str:
     # Offsets too: an edit that only moves text (a blank line added above) keeps every id, but
     # the stored offsets must follow it, so it is new content (with every vector reused).
-    keys = sorted(f"{c.id}:{c.start}:{c.end}" for c in chunks)
+    # `extra`: the question files' digest, so an edited question file is a new index too.
+    keys = sorted(f"{c.id}:{c.start}:{c.end}" for c in chunks) + ([extra] if extra else [])
     digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()
     return f"{prefix}_{digest[:16]}"
 
@@ -94,7 +98,9 @@ def ingest(
 ) -> IngestReport:
     started = time.perf_counter()
     n_docs, chunks = chunk_paths(paths, settings)
-    name = collection_name(settings.collection_prefix, chunks)
+    found = question_files.load(paths)
+    name = collection_name(settings.collection_prefix, chunks, found.digest)
+    imported = {"questions": len(found.questions), "warnings": tuple(found.problems)}
     serving = store.active_name()
     # --reset embeds everything again (no vectors reused) and builds beside the serving index;
     # over the same notes it takes the sibling name, since `create` empties its target.
@@ -103,10 +109,13 @@ def ingest(
     active = None if reset else serving
     if active in (name, f"{name}{RESET_SUFFIX}"):  # same content: never rebuild what serves
         name = str(active)
-        if not (artifacts_dir(settings, name) / "bm25").exists():
-            write_artifacts(settings, name, chunks)
+        folder = artifacts_dir(settings, name)
+        if not (folder / "bm25").exists() or found.missing_from(folder / "quizbank.json"):
+            stored = store.embeddings(name, [c.id for c in chunks])
+            items = found.link(chunks, np.stack([stored[c.id] for c in chunks]), embedder, settings)
+            write_artifacts(settings, name, chunks, items)
         seconds = time.perf_counter() - started
-        return IngestReport(name, n_docs, len(chunks), 0, len(chunks), 0, True, seconds)
+        return IngestReport(name, n_docs, len(chunks), 0, len(chunks), 0, True, seconds, **imported)
 
     previous_ids = {c.id for c in store.chunks(active)} if active else set()
     known = (
@@ -121,7 +130,7 @@ def ingest(
     # Build, fill, write the artifacts, switch the pointer; the store drops what it replaced.
     store.create(name)
     store.add(name, chunks, vectors)
-    write_artifacts(settings, name, chunks)
+    write_artifacts(settings, name, chunks, found.link(chunks, vectors, embedder, settings))
     store.activate(name)
     _drop_stale_artifacts(settings, keep=set(store.collection_names()))
     current = {c.id for c in chunks}
@@ -134,4 +143,5 @@ def ingest(
         removed=len(previous_ids - current),
         up_to_date=False,
         seconds=time.perf_counter() - started,
+        **imported,
     )

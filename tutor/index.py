@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tutor.config import Settings
 from tutor.errors import NotReady, StoreUnavailable
 from tutor.lexical import LexicalIndex
-from tutor.quizbank import QuizBank
+from tutor.quizbank import BankItem, QuizBank
 from tutor.store import ChromaStore
 from tutor.types import Chunk
 
@@ -40,9 +41,13 @@ def artifacts_dir(settings: Settings, name: str) -> Path:
     return settings.index_dir / name
 
 
-def write_artifacts(settings: Settings, name: str, chunks: list[Chunk]) -> None:
+def write_artifacts(
+    settings: Settings, name: str, chunks: list[Chunk], imported: Sequence[BankItem] = ()
+) -> None:
+    """`imported`: items from question files beside the notes, served before mined ones."""
     LexicalIndex.build(chunks).save(artifacts_dir(settings, name) / "bm25")
-    QuizBank.build(chunks).save(artifacts_dir(settings, name) / "quizbank.json")
+    bank = QuizBank([*imported, *QuizBank.build(chunks).items])
+    bank.save(artifacts_dir(settings, name) / "quizbank.json")
 
 
 def load_bank(settings: Settings, name: str, chunks: list[Chunk]) -> QuizBank:

@@ -37,7 +37,7 @@ from tutor.progress import (
     weak_topics,
 )
 from tutor.quizbank import BankItem, leaf
-from tutor.quizgrade import LETTERS, Marked, choice_index, mark_fill, mark_open
+from tutor.quizgrade import LETTERS, Marked, choice_index, choice_indexes, mark_fill, mark_open
 from tutor.quizllm import generate, llm_grade
 from tutor.types import Citation, Grade, Hint, Progress, QuizItem, QuizKind
 
@@ -94,7 +94,7 @@ class Quizzer:
             if item is None:
                 item = self._fresh(db, session_id, pool, topic is None)
         provider = "offline"
-        if self.llm is not None and not review_due:
+        if self.llm is not None and not review_due and item.origin != "imported":
             generated = generate(
                 self.llm, item, kind, index, deadline=Deadline(self.settings.llm_timeout_s)
             )
@@ -125,6 +125,7 @@ class Quizzer:
             topic=item.topic,
             review=review_due,
             provider=provider,
+            select=len(item.answer_indexes or [0]),
         )
 
     def _due(
@@ -153,6 +154,11 @@ class Quizzer:
         if not pool:
             raise NotFound("The notes have no quiz items of that kind yet: re-run `tutor ingest`.")
         seen = served_item_ids(db, session_id)
+
+        def curated(items: list[BankItem]) -> list[BankItem]:
+            """Unseen items from question files: served before the ones mined from the notes."""
+            return [i for i in items if i.origin == "imported" and i.id not in seen]
+
         if free:
             topics: dict[str, list[BankItem]] = {}
             for i in pool:
@@ -161,15 +167,20 @@ class Quizzer:
             if weak and self.rng.random() < WEAK_BIAS:
                 pool = topics[weak[0]]
             else:  # every topic equally likely, so small topics get asked too
-                fresh = [t for t, items in topics.items() if any(i.id not in seen for i in items)]
+                fresh = [t for t, items in topics.items() if curated(items)] or [
+                    t for t, items in topics.items() if any(i.id not in seen for i in items)
+                ]
                 pool = topics[self.rng.choice(sorted(fresh or topics))]
+        pool = curated(pool) or pool
         unseen = [i for i in pool if i.id not in seen]
         if unseen:
             return self.rng.choice(unseen)
         return min(pool, key=lambda i: seen[i.id])  # all seen: the longest ago
 
     # -- grading ---------------------------------------------------------------------------------
-    def grade(self, quiz_id: str, answer: str, *, now: datetime | None = None) -> Grade:
+    def grade(self, quiz_id: str, answer: str | list[str], *, now: datetime | None = None) -> Grade:
+        if isinstance(answer, list) and all(isinstance(a, str) for a in answer):
+            answer = ", ".join(answer)  # ["A", "C"] for a "Select TWO" item
         if not isinstance(answer, str) or not answer.strip():
             raise InvalidInput("The answer is empty: type your answer (or ask for a hint).")
         now = utc(now or self.clock())
@@ -204,22 +215,27 @@ class Quizzer:
             topic=item.topic,
             next_review=next_review,
             provider=grader,
+            explanation=item.explanation,
         )
 
     def _mark(self, item: BankItem, answer: str) -> tuple[Marked, str, str]:
         reread = f"Reread “{item.section}” ({item.source}) [1]."
         if item.kind == "mcq":
-            assert item.choices is not None and item.answer_index is not None
-            chosen = choice_index(answer, item.choices)
-            marked = Marked(chosen == item.answer_index, float(chosen == item.answer_index))
-            right = f"{LETTERS[item.answer_index]}) {item.answer}"
+            choices = item.choices or []
+            keys = _keys(item)
+            if item.answer_indexes:  # "Select TWO": all and only the keyed options
+                chosen = choice_indexes(answer, choices)
+            else:
+                chosen = {choice_index(answer, choices)}
+            marked = Marked(chosen == keys, float(chosen == keys))
             text = (
-                f"Correct: {right}."
+                f"Correct: {_listed(choices, keys)}."
                 if marked.correct
-                else f"Not quite: you chose {LETTERS[chosen]}) {item.choices[chosen]}; "
-                f"the answer is {right}."
+                else f"Not quite: you chose {_listed(choices, chosen)}; "
+                f"the answer is {_listed(choices, keys)}."
             )
-            return marked, f"{text} The notes say: “{item.evidence}” [1] {reread}", "offline"
+            why = f" {item.explanation}" if item.explanation else ""
+            return marked, f"{text}{why} The notes say: “{item.evidence}” [1] {reread}", "offline"
         if item.kind == "fill":
             marked = mark_fill(answer, item.answer)
             text = "Correct." if marked.correct else f"Not quite: the answer is “{item.answer}”."
@@ -289,6 +305,16 @@ def _in_topic(pool: list[BankItem], topic: str, index: Index) -> list[BankItem]:
         known = sorted({i.topic for i in pool}, key=lambda t: (wanted not in t.lower(), t))
         raise NotFound(f"No quiz items on {topic!r}. Topics include: {', '.join(known[:12])}.")
     return found
+
+
+def _keys(item: BankItem) -> set[int]:
+    if item.answer_indexes:
+        return set(item.answer_indexes)
+    return {item.answer_index} if item.answer_index is not None else set()
+
+
+def _listed(choices: list[str], indexes: set[int]) -> str:
+    return "; ".join(f"{LETTERS[i]}) {choices[i]}" for i in sorted(indexes))
 
 
 def _citation(item: BankItem, snippet: str) -> Citation:

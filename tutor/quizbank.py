@@ -105,10 +105,14 @@ class BankItem(BaseModel):
     section: str
     source: str
     origin: str
+    answer_indexes: list[int] | None = None  # multiple response: all and only these (sorted, >= 2);
+    # answer_index is None then; answer = keyed texts joined by "; "
+    explanation: str = ""  # from question files: why the key is right, distractors wrong
+    given_topic: str = ""  # the topic a question file names; it wins over the section's
 
     @property
     def topic(self) -> str:
-        return self.section.split(" > ")[0]
+        return self.given_topic or self.section.split(" > ")[0]
 
     @property
     def open(self) -> bool:

@@ -59,6 +59,31 @@ def choice_index(answer: str, choices: list[str]) -> int:
     )
 
 
+def choice_indexes(answer: str | list[str], choices: list[str]) -> set[int]:
+    """The options a multiple-response answer picks: ["A", "C"], "A, C", "A C", "AC", "B", or the
+    choices' texts joined by "; " (as the reference answer and the last hint give them).
+
+    Each part is read as choice_index() reads one answer (a choice's text wins over a letter).
+    """
+    if isinstance(answer, str):
+        text = answer.strip()
+        if any(_norm(c) == _norm(text) for c in choices):
+            return {choice_index(text, choices)}
+        if ";" in text:  # choice texts, as the reference answer lists them: "X; Y"
+            parts = [p.strip() for p in text.split(";") if p.strip()]
+        else:
+            parts = [p for p in re.split(r"[,\s]+", text) if p]
+        if len(parts) == 1 and re.fullmatch(r"[A-Za-z]{2,10}", parts[0]):
+            parts = list(parts[0])  # "AC"
+    elif isinstance(answer, list) and all(isinstance(a, str) for a in answer):
+        parts = [a for a in answer if a.strip()]
+    else:
+        raise InvalidInput('Answer with option letters, e.g. "A, C" or ["A", "C"].')
+    if not parts:
+        raise InvalidInput("The answer is empty: choose one or more options.")
+    return {choice_index(part, choices) for part in parts}
+
+
 def mark_fill(answer: str, expected: str) -> Marked:
     """A short answer: numbers by value, names by their words ("KMS" for "AWS KMS"), typos forgiven."""
     got, want = _number(answer), _number(expected)

@@ -76,6 +76,7 @@ class QuizItem(BaseModel):
     topic: str = ""
     review: bool = False  # served again because the spaced-repetition schedule says it is due
     provider: str = "offline"  # "offline" for bank items, the LLM's name for generated ones
+    select: int = 1  # options to pick: 1 single answer; 2+ = "Select TWO" (multiple response)
 
 
 class Grade(BaseModel):
@@ -89,6 +90,7 @@ class Grade(BaseModel):
     topic: str = ""
     next_review: str | None = None  # ISO timestamp the item comes back for review
     provider: str = "offline"  # who graded: "offline" or the LLM's name
+    explanation: str = ""  # why the key is right (imported/curated items)
 
 
 class Hint(BaseModel):

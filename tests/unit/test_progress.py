@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from test_quiz import make_quizzer, served
+from test_quiz import keyed, make_quizzer, served
 
 from tutor.progress import mastery_of
 
@@ -15,8 +15,7 @@ T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 def answer(quizzer, session, *, right: bool, topic=None, now=T0):
     q = quizzer.quiz(session, topic=topic, now=now)
     item = served(quizzer, q.id)
-    letter = "ABCD"[item.answer_index if right else (item.answer_index + 1) % 4]
-    return q, item, quizzer.grade(q.id, letter, now=now)
+    return q, item, quizzer.grade(q.id, keyed(item, right=right), now=now)
 
 
 def test_missed_item_becomes_due_and_is_served_first(tutor, tmp_path):

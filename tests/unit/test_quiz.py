@@ -38,6 +38,12 @@ def served(quizzer: Quizzer, quiz_id: str) -> BankItem:
         return BankItem.model_validate(db.get(QuizRow, quiz_id).item)
 
 
+def keyed(item: BankItem, *, right: bool = True) -> str:
+    """The letters of the keyed options ("B", or "A, C" for Select TWO), or as many wrong ones."""
+    keys = item.answer_indexes or [item.answer_index]
+    return ", ".join("ABCDE"[(k + (0 if right else 1)) % len(item.choices)] for k in keys)
+
+
 def count(quizzer: Quizzer, model) -> int:
     with quizzer.sessionmaker() as db:
         return db.scalar(select(func.count()).select_from(model))
@@ -185,6 +191,13 @@ def test_llm_scenario_question_kept_when_the_notes_support_it(tutor, tmp_path):
     invented = dict(supported, key_terms=["quantum ledger"])
     llm = FakeListChatModel(responses=[json.dumps(supported), json.dumps(invented)])
     quizzer = make_quizzer(tutor, tmp_path, llm=llm)
+    bank = quizzer.index.current().bank.items
+    curated = {
+        i.question for i in bank if i.origin == "imported" and i.topic == "AWS Secrets Manager"
+    }
+    for _ in curated:  # the curated items come first, as written: the model never rewrites them
+        q = quizzer.quiz("llm", topic="AWS Secrets Manager")
+        assert q.provider == "offline" and q.question in curated
     first = quizzer.quiz("llm", topic="AWS Secrets Manager")
     assert first.question == supported["question"] and first.provider != "offline"
     assert quizzer.grade(first.id, "A").correct

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 from sqlalchemy import select
-from test_quiz import make_quizzer
+from test_quiz import keyed, make_quizzer
 from typer.testing import CliRunner
 
 from cli.main import app
@@ -27,9 +27,9 @@ def test_loop_question_hints_retry_answer_skip_quit(tutor, tmp_path):
             "?",
             "hint",
             "Z",
-            lambda: "ABCD"[latest(quizzer).answer_index],  # question 1: right
+            lambda: keyed(latest(quizzer)),  # question 1: right
             "skip",  # question 2: skipped
-            lambda: "ABCD"[(latest(quizzer).answer_index + 1) % 4],  # 3: wrong
+            lambda: keyed(latest(quizzer), right=False),  # 3: wrong
             "q",
         ]
     )

@@ -12,7 +12,7 @@ from tutor.errors import Conflict, InvalidInput, NotFound
 def test_quiz_grade_hint_progress_through_the_facade(tutor):
     session = f"facade-{uuid.uuid4()}"
     item = tutor.quiz(session, topic="S3")
-    assert item.kind == "mcq" and len(item.choices) == 4 and item.topic == "S3"
+    assert item.kind == "mcq" and len(item.choices) == 3 + item.select and item.topic == "S3"
     assert item.citations and tutor.source(item.citations[0].chunk_id).section == item.section
     assert tutor.hint(item.id).level == 1
     assert tutor.hint(item.id).level == 2
