@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)  # larger request bodies get 413
     log_level: str = "INFO"
     log_json: bool = True  # one JSON object per line (tutor serve); False: plain text
+    # Share of a practice test to get right to pass (the DVA-C02 exam: 720 of 1000).
+    pass_mark: float = Field(default=0.72, gt=0, le=1)
 
     retrieval: RetrievalSettings = RetrievalSettings()
     chunking: ChunkSettings = ChunkSettings()

@@ -201,6 +201,7 @@ class Quizzer:
             topic=item.topic,
             next_review=next_review,
             provider=grader,
+            verdict="correct" if marked.correct else "incorrect",
         )
 
     def _mark(self, item: BankItem, answer: str) -> tuple[Marked, str, str]:

@@ -105,6 +105,9 @@ class BankItem(BaseModel):
     section: str
     source: str
     origin: str
+    answer_indexes: list[int] | None = None  # multiple response: all and only these (sorted, >= 2);
+    # answer_index is None then; answer = keyed texts joined by "; "
+    explanation: str = ""  # from question files: why the key is right, distractors wrong
 
     @property
     def topic(self) -> str:

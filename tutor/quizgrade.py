@@ -59,6 +59,26 @@ def choice_index(answer: str, choices: list[str]) -> int:
     )
 
 
+def choice_indexes(answer: str | list[str], choices: list[str]) -> set[int]:
+    """A multiple-response answer -> the 0-based indexes chosen.
+
+    ["A", "C"], "A, C", "A C", "AC", "1, 3", or the text of one choice (then a single index).
+    """
+    if isinstance(answer, list):
+        return {choice_index(str(part), choices) for part in answer if str(part).strip()}
+    text = answer.strip()
+    wanted = _norm(text)
+    for i, choice in enumerate(choices):
+        if _norm(choice) == wanted:
+            return {i}
+    parts = [p for p in re.split(r"[\s,;/&+]+|\band\b", text) if p]
+    if len(parts) == 1 and parts[0].isalpha() and len(parts[0]) <= len(choices):
+        parts = list(parts[0])  # "AC"
+    if not parts:
+        raise InvalidInput("The answer is empty: choose one or more letters, e.g. A, C.")
+    return {choice_index(part, choices) for part in parts}
+
+
 def mark_fill(answer: str, expected: str) -> Marked:
     """A short answer: numbers by value, names by their words ("KMS" for "AWS KMS"), typos forgiven."""
     got, want = _number(answer), _number(expected)
