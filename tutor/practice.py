@@ -111,6 +111,7 @@ class PracticeAnswer(BaseModel):
     quiz_id: str
     saved: bool = True
     grade: Grade | None = None  # practice mode: the grade at once; exam mode: None until submit
+    answer_letters: list[str] = []  # practice mode: the keyed letters, to mark the choices
 
 
 def create_tables(engine) -> None:
@@ -309,7 +310,8 @@ class Practice:
                 verdict="correct" if correct else "incorrect",
                 explanation=item.explanation,
             )
-            return PracticeAnswer(quiz_id=quiz_id, grade=grade)
+            keys = [LETTERS[i] for i in sorted(keyed(item))]
+            return PracticeAnswer(quiz_id=quiz_id, grade=grade, answer_letters=keys)
 
     def flag(
         self, test_id: str, quiz_id: str, flagged: bool = True, *, now: datetime | None = None
