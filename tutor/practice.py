@@ -25,6 +25,7 @@ from tutor.db import Base
 from tutor.errors import Conflict, InvalidInput, NotFound
 from tutor.index import IndexHandle
 from tutor.progress import QuizRow, ReviewCard, naive, rating_for, review, served_item_ids, utc
+from tutor.quiz import _in_topic
 from tutor.quizbank import BankItem, leaf
 from tutor.quizgrade import LETTERS, choice_index, choice_indexes
 from tutor.testpick import chars_per_topic, pick
@@ -219,8 +220,6 @@ class Practice:
         index = self.index.current()
         pool = [i for i in index.bank.items if i.kind == "mcq" and i.choices and keyed(i)]
         if topic is not None:
-            from tutor.quiz import _in_topic
-
             pool = _in_topic(pool, topic, index)
         with self.sessionmaker() as db:
             seen = served_item_ids(db, session_id)
@@ -361,7 +360,9 @@ class Practice:
         for quiz_id, saved in test.answers.items():
             chosen[quiz_id] = parse_answer(BankItem.model_validate(by_id[quiz_id].item), saved)
         for quiz_id, given in answers.items():  # validate them all before writing anything
-            if given not in (None, "", []):
+            if given in (None, "", []):  # cleared: unanswered after all
+                chosen.pop(quiz_id, None)
+            else:
                 chosen[quiz_id] = parse_answer(BankItem.model_validate(by_id[quiz_id].item), given)
         marks = set(test.flagged if flagged is None else flagged)
         review_list: list[ReviewEntry] = []

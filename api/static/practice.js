@@ -276,7 +276,8 @@ async function submitTest({ timeUp = false } = {}) {
   stopTimer();
   try {
     pt.result = await api(`/v1/tests/${pt.test.id}/submit`, {
-      method: "POST", body: { answers: pt.answers, flagged: [...pt.flagged] },
+      // every item: "" clears an answer saved earlier (a "Select TWO" item unticked again)
+      method: "POST", body: { answers: Object.fromEntries(pt.test.items.map((i) => [i.id, pt.answers[i.id] ?? ""])), flagged: [...pt.flagged] },
     });
   } catch (err) {
     if (err.status !== 409) { showFeedback({ error: err.message }); return; }

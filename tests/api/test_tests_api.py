@@ -115,7 +115,7 @@ def test_exam_mode_saves_answers_without_feedback(client):
     test = client.post("/v1/tests", json={"session_id": _session(), "n": 5}).json()
     quiz_id = test["items"][1]["id"]
     saved = client.post(f"/v1/tests/{test['id']}/answer", json={"quiz_id": quiz_id, "answer": "C"})
-    assert saved.json() == {"quiz_id": quiz_id, "saved": True, "grade": None}
+    assert saved.json() == {"quiz_id": quiz_id, "saved": True, "grade": None, "answer_letters": []}
     client.post(f"/v1/tests/{test['id']}/answer", json={"quiz_id": quiz_id, "answer": "D"})
     flags = client.post(f"/v1/tests/{test['id']}/flag", json={"quiz_id": quiz_id}).json()
     assert flags == {"flagged": [quiz_id]}
