@@ -175,3 +175,42 @@ def test_past_its_time_limit_a_test_is_scored_at_the_limit(client, tutor, monkey
     assert result["submitted_at"] == (start + timedelta(seconds=600)).isoformat()
     assert [e["your_answer"] for e in result["review"]][:2] == ["A", None]  # late one ignored
     assert client.get(f"/v1/tests/{test['id']}").json()["result"] == result
+
+
+def test_select_two_items_through_the_api_need_all_and_only_the_keys(settings, tutor):
+    """A question file's "Select TWO" items (added to the bank as an import adds them)."""
+    import dataclasses
+    import random
+
+    from fastapi.testclient import TestClient
+    from support import fixed_index, multi_item
+
+    from api.app import create_app
+    from tutor.practice import Practice
+    from tutor.quizbank import QuizBank
+
+    index = tutor.current_index()
+    chunk = next(c for c in index.chunks if c.topic == "S3")
+    extra = [multi_item(chunk, 10 + n) for n in range(3)]
+    fixed = dataclasses.replace(index, bank=QuizBank(index.bank.items + extra))
+    practice = Practice(
+        settings=settings,
+        sessionmaker=tutor.practice.sessionmaker,
+        index=fixed_index(fixed),
+        rng=random.Random(3),
+    )
+    app = create_app(settings, tutor=dataclasses.replace(tutor, practice=practice))
+    with TestClient(app) as client:
+        test = client.post(
+            "/v1/tests", json={"session_id": _session(), "topic": "S3", "n": 5}
+        ).json()
+        multi = [i for i in test["items"] if i["select"] == 2]
+        assert len(multi) == 3 and all(len(i["choices"]) == 5 for i in multi)
+        answers = {multi[0]["id"]: ["A", "C"], multi[1]["id"]: "A", multi[2]["id"]: "A, C, D"}
+        result = client.post(f"/v1/tests/{test['id']}/submit", json={"answers": answers}).json()
+        marks = {e["quiz_id"]: e for e in result["review"]}
+        assert marks[multi[0]["id"]]["correct"] and marks[multi[0]["id"]]["your_answer"] == "A, C"
+        assert not marks[multi[1]["id"]]["correct"]  # not all
+        assert not marks[multi[2]["id"]]["correct"]  # not only
+        assert marks[multi[0]["id"]]["answer_letters"] == ["A", "C"]
+        assert "MFA Delete" in marks[multi[0]["id"]]["explanation"]

@@ -8,42 +8,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from support import fixed_index, multi_item
 
 from tutor.errors import Conflict, InvalidInput
-from tutor.index import IndexHandle
 from tutor.practice import Practice
-from tutor.quizbank import BankItem, QuizBank
+from tutor.quizbank import QuizBank
 from tutor.quizgrade import choice_indexes
 from tutor.testpick import quotas
-
-
-class FixedIndex(IndexHandle):
-    """The real index with a question file's items added, as an import would add them."""
-
-    def __init__(self, index) -> None:
-        self.fixed = index
-
-    def current(self):
-        return self.fixed
-
-
-def multi_item(chunk, n: int) -> BankItem:
-    choices = ["Versioning", "Lifecycle rules", "MFA Delete", "Transfer Acceleration", "CORS"]
-    return BankItem(
-        id=f"qmulti{n:09d}",
-        kind="mcq",
-        question=f"Which TWO protect objects from accidental deletion? (Select TWO.) #{n}",
-        answer="Versioning; MFA Delete",
-        choices=choices,
-        answer_index=None,
-        answer_indexes=[0, 2],
-        evidence=chunk.text[:120],
-        chunk_id=chunk.id,
-        section=chunk.section,
-        source=chunk.source,
-        origin="imported",
-        explanation="Versioning keeps old versions; MFA Delete guards deleting them.",
-    )
 
 
 @pytest.fixture
@@ -60,7 +31,7 @@ def practice(tutor, clock):
     return Practice(
         settings=tutor.settings,
         sessionmaker=tutor.practice.sessionmaker,
-        index=FixedIndex(fixed),
+        index=fixed_index(fixed),
         clock=lambda: clock[0],
         rng=random.Random(7),
     )
