@@ -42,3 +42,39 @@ def wait_until_serving(proc, url: str, *, timeout_s: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError(f"{what} did not answer {url} within {timeout_s:.0f} s")
         time.sleep(0.2)
+
+
+def multi_item(chunk, n: int):
+    """A "Select TWO" item as a question file gives it (imported, with an explanation)."""
+    from tutor.quizbank import BankItem
+
+    choices = ["Versioning", "Lifecycle rules", "MFA Delete", "Transfer Acceleration", "CORS"]
+    return BankItem(
+        id=f"qmulti{n:09d}",
+        kind="mcq",
+        question=f"Which TWO protect objects from accidental deletion? (Select TWO.) #{n}",
+        answer="Versioning; MFA Delete",
+        choices=choices,
+        answer_index=None,
+        answer_indexes=[0, 2],
+        evidence=chunk.text[:120],
+        chunk_id=chunk.id,
+        section=chunk.section,
+        source=chunk.source,
+        origin="imported",
+        explanation="Versioning keeps old versions; MFA Delete guards deleting them.",
+    )
+
+
+def fixed_index(index):
+    """An IndexHandle that always serves `index` (the real one with items added to its bank)."""
+    from tutor.index import IndexHandle
+
+    class FixedIndex(IndexHandle):
+        def __init__(self) -> None:
+            self.fixed = index
+
+        def current(self):
+            return self.fixed
+
+    return FixedIndex()

@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     # (`tutor serve`, `tutor slack`), text for terminal commands. Every line has the request id.
     log_format: Literal["json", "text"] | None = None
     log_json: bool | None = None  # the older spelling: TUTOR_LOG_JSON=false means text
+    # Share of a practice test to get right to pass (the DVA-C02 exam: 720 of 1000).
+    pass_mark: float = Field(default=0.72, gt=0, le=1)
 
     retrieval: RetrievalSettings = RetrievalSettings()
     chunking: ChunkSettings = ChunkSettings()

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from tutor.db import Base, insert_missing
-from tutor.types import DueItem, Progress, TopicProgress
+from tutor.types import DayHistory, DueItem, Progress, TopicProgress
 
 # Mastery: a recency-weighted mean of scores, scaled by how much evidence there is.
 RECENCY_DECAY = 0.8
@@ -162,6 +162,31 @@ def mastery_by_topic(db: Session, session_id: str) -> dict[str, tuple[int, int, 
     return {t: (len(s), right[t], mastery_of(s)) for t, s in scores.items()}
 
 
+def history(db: Session, session_id: str) -> list[DayHistory]:
+    """Per UTC day with graded answers: attempts, correct, and each topic's mastery at its end."""
+    rows = db.execute(
+        select(QuizRow.topic, QuizRow.correct, QuizRow.score, QuizRow.answered_at)
+        .where(QuizRow.session_id == session_id, QuizRow.answered_at.is_not(None))
+        .order_by(QuizRow.answered_at)
+    )
+    days: list[DayHistory] = []
+    scores: dict[str, list[float]] = defaultdict(list)
+    for topic, correct, score, answered in rows:
+        date = utc(cast(datetime, answered)).date().isoformat()
+        if not days or days[-1].date != date:
+            days.append(DayHistory(date=date, attempts=0, correct=0))
+        day = days[-1]
+        day.attempts += 1
+        day.correct += int(bool(correct))
+        scores[topic].append(float(score or 0.0))
+        day.mastery[topic] = mastery_of(scores[topic])
+    running: dict[str, float] = {}
+    for day in days:  # topics not practised that day keep their mastery
+        running.update(day.mastery)
+        day.mastery = dict(sorted(running.items()))
+    return days
+
+
 def weak_topics(mastery: dict[str, tuple[int, int, float]]) -> list[str]:
     weak = [(m, t) for t, (_, _, m) in mastery.items() if m < WEAK_BELOW]
     return [t for _, t in sorted(weak)]
@@ -196,4 +221,10 @@ def progress(db: Session, session_id: str, now: datetime) -> Progress:
         )
         for c in shown[: max(UPCOMING_SHOWN, sum(due_now.values()))]
     ]
-    return Progress(session_id=session_id, topics=topics, due=due, weakest=weak_topics(mastery))
+    return Progress(
+        session_id=session_id,
+        topics=topics,
+        due=due,
+        weakest=weak_topics(mastery),
+        history=history(db, session_id),
+    )

@@ -216,6 +216,7 @@ class Quizzer:
             next_review=next_review,
             provider=grader,
             explanation=item.explanation,
+            verdict="correct" if marked.correct else "incorrect",
         )
 
     def _mark(self, item: BankItem, answer: str) -> tuple[Marked, str, str]:

@@ -77,6 +77,7 @@ class Tutor:
     quizzer: Any  # tutor.quiz.Quizzer
     llm: BaseChatModel | None = None
     engine: Engine | None = None
+    practice: Any = None  # tutor.practice.Practice
     provider: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -308,7 +309,35 @@ class Tutor:
         return self.quizzer.hint(quiz_id)
 
     def progress(self, session_id: str) -> Progress:
-        return self.quizzer.progress(session_id)
+        progress = self.quizzer.progress(session_id)
+        if self.practice is None:
+            return progress
+        return progress.model_copy(update={"tests": self.practice.history(progress.session_id)})
+
+    # -- practice tests (tutor.practice) ------------------------------------------------------------
+    def start_test(self, session_id: str, **options: Any) -> Any:
+        """options: n, topic, mode ("exam" | "practice"), time_limit_s."""
+        return self.practice.start(session_id, **options)
+
+    def test_answer(self, test_id: str, quiz_id: str, answer: str | list[str]) -> Any:
+        return self.practice.answer(test_id, quiz_id, answer)
+
+    def flag_test_item(self, test_id: str, quiz_id: str, flagged: bool = True) -> list[str]:
+        return self.practice.flag(test_id, quiz_id, flagged)
+
+    def submit_test(
+        self,
+        test_id: str,
+        answers: dict[str, str | list[str]] | None = None,
+        flagged: list[str] | None = None,
+    ) -> Any:
+        return self.practice.submit(test_id, answers, flagged)
+
+    def get_test(self, test_id: str) -> Any:
+        return self.practice.get(test_id)
+
+    def retry_test(self, test_id: str) -> Any:
+        return self.practice.retry(test_id)
 
     # -- the notes and the parts ---------------------------------------------------------------------
     def warm(self) -> int:
@@ -408,7 +437,7 @@ def build_tutor(
 
     `llm` overrides the chat model `settings.llm` names (tests pass langchain's fake models).
     """
-    from tutor import quiz, sessions  # noqa: F401  (their tables join tutor.db.Base first)
+    from tutor import practice, quiz, sessions  # noqa: F401  (their tables join tutor.db.Base first)
     from tutor.db import make_engine, make_sessionmaker
 
     chat_model = llm if llm is not None else make_chat_model(settings)  # ConfigError early
@@ -433,4 +462,5 @@ def build_tutor(
         quizzer=quizzer,
         llm=chat_model,
         engine=engine,
+        practice=practice.Practice(settings=settings, sessionmaker=maker, index=index),
     )

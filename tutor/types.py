@@ -64,6 +64,8 @@ class Answer(BaseModel):
 
 
 QuizKind = Literal["mcq", "open"]
+Verdict = Literal["correct", "incorrect", "unsure"]
+Rating = Literal["again", "hard", "good", "easy"]
 
 
 class QuizItem(BaseModel):
@@ -90,7 +92,11 @@ class Grade(BaseModel):
     topic: str = ""
     next_review: str | None = None  # ISO timestamp the item comes back for review
     provider: str = "offline"  # who graded: "offline" or the LLM's name
+    verdict: Verdict  # "correct" | "incorrect" | "unsure"; correct == (verdict == "correct")
+    key_points: list[str] = []  # the notes' key points, shown on "unsure" for self-rating
     explanation: str = ""  # why the key is right (imported/curated items)
+    rating: Rating | None = None  # the learner's self-rating, when given
+    overridden: bool = False  # the learner overrode the verdict ("I was right")
 
 
 class Hint(BaseModel):
@@ -117,8 +123,28 @@ class DueItem(BaseModel):
     is_due: bool = False  # due now (else: the next scheduled reviews)
 
 
+class DayHistory(BaseModel):
+    date: str  # ISO date (UTC)
+    attempts: int
+    correct: int
+    mastery: dict[str, float] = {}  # topic -> mastery at the end of that day (topics seen so far)
+
+
+class PastTest(BaseModel):
+    id: str
+    date: str  # ISO timestamp the test was submitted (or timed out)
+    score: float = Field(ge=0, le=1)
+    passed: bool
+    total: int = 0
+    correct: int = 0
+    mode: str = "exam"
+    topic: str | None = None
+
+
 class Progress(BaseModel):
     session_id: str
     topics: list[TopicProgress] = []
     due: list[DueItem] = []
     weakest: list[str] = []
+    history: list[DayHistory] = []  # per day with graded answers, oldest first
+    tests: list[PastTest] = []  # finished practice tests, newest first

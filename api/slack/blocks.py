@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from tutor.practice import PracticeResult, PracticeTest
 from tutor.types import Answer, Citation, Grade, Progress, QuizItem
 
 Block = dict[str, Any]
@@ -15,11 +16,14 @@ SECTION_MAX = 3000
 CONTEXT_MAX = 10
 LETTERS = "ABCDEFGHIJ"
 QUIZ_ACTION_PREFIX = "quiz_answer_"
+TEST_ACTION_PREFIX = "test_answer_"
+TEST_PICK_ACTION = "test_pick"
 
 HELP_TEXT = (
     "*Notes Tutor* answers from your study notes, with citations.\n"
     "• `/tutor <question>`: an answer with the sections it comes from\n"
     "• `/tutor quiz [topic]`: a multiple-choice question; click an answer or reply in the thread\n"
+    "• `/tutor test [n]`: a short practice test (5 to 10 questions) in a thread, then your score\n"
     "• `/tutor progress`: your weak topics and what is due for review (only you see it)\n"
     "• `/tutor help`: this message\n"
     "Mention me in a channel or send me a direct message to ask; I answer in a thread, "
@@ -177,3 +181,108 @@ def progress_blocks(progress: Progress) -> list[Block]:
 def progress_text(progress: Progress) -> str:
     weak = ", ".join(progress.weakest) or "none yet"
     return f"Weak topics: {weak}. Due for review: {len(progress.due)}."
+
+
+# -- practice tests -------------------------------------------------------------------------------
+
+
+def test_value(test_id: str, quiz_id: str, answer: str | None, thread_ts: str) -> str:
+    return json.dumps(
+        {"test_id": test_id, "quiz_id": quiz_id, "answer": answer, "thread": thread_ts}
+    )
+
+
+def parse_test_value(value: str) -> tuple[str, str, str | None, str] | None:
+    try:
+        data = json.loads(value)
+        answer = data.get("answer")
+        return str(data["test_id"]), str(data["quiz_id"]), answer, str(data["thread"])
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def checked_letters(body: dict[str, Any], quiz_id: str) -> list[str]:
+    """The options ticked in a "Select TWO" item's checkboxes, from the click's form state."""
+    values = ((body.get("state") or {}).get("values") or {}).get(f"test:{quiz_id}"[:255]) or {}
+    picked = (values.get(TEST_PICK_ACTION) or {}).get("selected_options") or []
+    return sorted(str(o.get("value")) for o in picked)
+
+
+def test_header_blocks(test: PracticeTest, *, asker: str | None = None) -> list[Block]:
+    who = f" for <@{asker}>" if asker else ""
+    return [
+        section(
+            f"*Practice test{who}* · {len(test.items)} questions · "
+            f"pass mark {test.pass_mark:.0%}\nAnswer each question in this thread; "
+            "you get feedback after each one and your score after the last."
+        )
+    ]
+
+
+def test_header_text(test: PracticeTest) -> str:
+    return f"Practice test: {len(test.items)} questions, pass mark {test.pass_mark:.0%}."
+
+
+def test_item_blocks(
+    test_id: str, n: int, total: int, item: QuizItem, thread_ts: str
+) -> list[Block]:
+    choices = (item.choices or [])[: len(LETTERS)]
+    lines = [f"*{LETTERS[i]}.* {escape(c)}" for i, c in enumerate(choices)]
+    select = f" _(Select {item.select}.)_" if item.select > 1 else ""
+    blocks: list[Block] = [
+        context(f"Question {n}/{total} · {escape(item.topic or item.section)}"),
+        section(f"*{escape(item.question)}*{select}\n" + "\n".join(lines)),
+    ]
+    block_id = f"test:{item.id}"[:255]
+    if item.select > 1:
+        options = [
+            {"text": {"type": "mrkdwn", "text": f"*{LETTERS[i]}*"}, "value": LETTERS[i]}
+            for i in range(len(choices))
+        ]
+        submit = {
+            "type": "button",
+            "action_id": f"{TEST_ACTION_PREFIX}submit",
+            "text": {"type": "plain_text", "text": "Submit"},
+            "value": test_value(test_id, item.id, None, thread_ts),
+        }
+        elements = [{"type": "checkboxes", "action_id": TEST_PICK_ACTION, "options": options}]
+        blocks.append({"type": "actions", "block_id": block_id, "elements": [*elements, submit]})
+        blocks.append(context(f"Tick {item.select} options, then Submit."))
+        return blocks
+    buttons = [
+        {
+            "type": "button",
+            "action_id": f"{TEST_ACTION_PREFIX}{LETTERS[i]}",
+            "text": {"type": "plain_text", "text": LETTERS[i]},
+            "value": test_value(test_id, item.id, LETTERS[i], thread_ts),
+        }
+        for i in range(len(choices))
+    ]
+    blocks.append({"type": "actions", "block_id": block_id, "elements": buttons})
+    blocks.append(context("Click an answer."))
+    return blocks
+
+
+def test_result_blocks(result: PracticeResult) -> list[Block]:
+    verdict = ":tada: *Passed*" if result.passed else ":books: *Not passed yet*"
+    lines = [
+        f"• {escape(t.topic)}: {t.correct}/{t.total}"
+        for t in sorted(result.by_topic, key=lambda t: t.correct / t.total)
+    ]
+    wrong = sum(not e.correct for e in result.review)
+    return [
+        section(
+            f"{verdict}: {result.correct}/{result.total} = {result.score:.0%} "
+            f"(pass mark {result.pass_mark:.0%})"
+        ),
+        section("*By topic*\n" + "\n".join(lines)),
+        context(
+            f"{wrong} to review: `/tutor test` again, or retry them on the web page."
+            if wrong
+            else "Every answer right."
+        ),
+    ]
+
+
+def test_result_text(result: PracticeResult) -> str:
+    return f"Test score {result.correct}/{result.total} ({result.score:.0%})."

@@ -7,16 +7,25 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-SUBCOMMANDS = ("ask", "quiz", "progress", "help")
+SUBCOMMANDS = ("ask", "quiz", "test", "progress", "help")
+TEST_DEFAULT, TEST_MIN, TEST_MAX = 5, 5, 10  # a short test: Slack threads get long fast
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
-Kind = Literal["ask", "quiz", "progress", "help", "empty", "unknown"]
+Kind = Literal["ask", "quiz", "test", "progress", "help", "empty", "unknown"]
 
 
 @dataclass(frozen=True)
 class Command:
     kind: Kind
-    arg: str = ""  # the question, the quiz topic, or the unknown word
+    arg: str = ""  # the question, the quiz topic, the test's size, or the unknown word
+
+    @property
+    def count(self) -> int | None:
+        """`/tutor test [n]`: n questions, or None when n is not a number in range."""
+        if not self.arg:
+            return TEST_DEFAULT
+        n = int(self.arg) if self.arg.isdigit() else 0
+        return n if TEST_MIN <= n <= TEST_MAX else None
 
     def reply(self) -> str | None:
         """The immediate ephemeral reply for commands that need no Tutor call."""
@@ -26,6 +35,8 @@ class Command:
             close = difflib.get_close_matches(self.arg.lower(), SUBCOMMANDS, n=1, cutoff=0.6)
             hint = f" Did you mean `/tutor {close[0]}`?" if close else ""
             return f"I don't know the command `{self.arg}`.{hint} Try `/tutor help`."
+        if self.kind == "test" and self.count is None:
+            return f"Try `/tutor test` or `/tutor test {TEST_MAX}`: {TEST_MIN} to {TEST_MAX} questions."
         return None
 
 
@@ -39,6 +50,8 @@ def parse_command(text: str | None) -> Command:
         return Command("help")
     if word == "quiz":
         return Command("quiz", rest)
+    if word == "test":
+        return Command("test", rest)
     if word == "progress":
         return Command("progress") if not rest else Command("unknown", text)
     if word == "ask":

@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from api.slack import blocks as ui
 from api.slack.commands import parse_command, strip_mentions
 from api.slack.memory import SlackMemory
-from tutor.errors import TutorError
+from tutor.errors import Conflict, TutorError
 from tutor.service import Tutor
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,10 @@ class SlackBot:
         app.action(re.compile(f"^{ui.QUIZ_ACTION_PREFIX}"))(
             ack=self.ack_action, lazy=[self.run_action]
         )
+        app.action(re.compile(f"^{ui.TEST_ACTION_PREFIX}"))(
+            ack=self.ack_action, lazy=[self.run_test_action]
+        )
+        app.action(ui.TEST_PICK_ACTION)(self.ack_action)  # ticking a box: read at Submit
 
     async def _call(self, fn, *args, **kwargs):
         # The Tutor is synchronous (model, Chroma, SQL): keep it off the event loop.
@@ -76,6 +80,8 @@ class SlackBot:
                 await self._answer_command(parsed.arg, channel, user, client, respond)
             elif parsed.kind == "quiz":
                 await self._quiz_command(parsed.arg or None, command, client, respond)
+            elif parsed.kind == "test" and parsed.count is not None:  # else: usage, in the ack
+                await self._test_command(parsed.count, command, client, respond)
             elif parsed.kind == "progress":
                 progress = await self._call(
                     self.tutor.progress, user_session(command.get("team_id"), user)
@@ -118,6 +124,26 @@ class SlackBot:
         )
         if ts:  # replies in the quiz's thread answer it; later ones are a conversation there
             self.memory.remember_thread(channel, ts, thread_session(channel, ts), open_quiz=item.id)
+
+    async def _test_command(
+        self, n: int, command: dict[str, Any], client: AsyncWebClient, respond
+    ) -> None:
+        """A practice-mode test: a header in the channel, then each question in its thread."""
+        channel, user = command.get("channel_id", ""), command.get("user_id", "")
+        session = user_session(command.get("team_id"), user)
+        test = await self._call(self.tutor.start_test, session, n=n, mode="practice")
+        header = ui.test_header_blocks(test, asker=user)
+        ts = await self._post(
+            client, respond, channel=channel, blocks=header, text=ui.test_header_text(test)
+        )
+        for i, item in enumerate(test.items, 1):
+            blocks = ui.test_item_blocks(test.id, i, len(test.items), item, ts or "")
+            if ts:
+                await client.chat_postMessage(
+                    channel=channel, thread_ts=ts, blocks=blocks, text=ui.quiz_text(item)
+                )
+            else:  # no access to the channel: the questions come through the response_url
+                await respond(text=ui.quiz_text(item), blocks=blocks, response_type="in_channel")
 
     async def _post(
         self, client: AsyncWebClient, respond, *, channel: str, blocks: list, text: str
@@ -265,3 +291,65 @@ class SlackBot:
             )
         except SlackApiError as exc:  # the grade is posted; stale buttons only say "finished"
             log.warning("could not close the quiz buttons: %s", exc.response.get("error"))
+
+    # -- practice test buttons --------------------------------------------------------------------
+
+    async def run_test_action(self, body: dict[str, Any], client: AsyncWebClient, respond) -> None:
+        actions = body.get("actions") or [{}]
+        parsed = ui.parse_test_value(str(actions[0].get("value", "")))
+        if parsed is None:
+            await respond(
+                text="That button is not a test answer I know.",
+                response_type="ephemeral",
+                replace_original=False,
+            )
+            return
+        test_id, quiz_id, letter, thread_ts = parsed
+        answer: str | list[str] = letter or ui.checked_letters(body, quiz_id)
+        container = body.get("container") or {}
+        channel = (body.get("channel") or {}).get("id") or container.get("channel_id", "")
+        message_ts = (body.get("message") or {}).get("ts") or container.get("message_ts", "")
+        user = (body.get("user") or {}).get("id", "")
+        if not answer:
+            await respond(
+                text="Tick the options first, then Submit.",
+                response_type="ephemeral",
+                replace_original=False,
+            )
+            return
+        try:
+            answered = await self._call(self.tutor.test_answer, test_id, quiz_id, answer)
+            grade = answered.grade
+            blocks = ui.grade_blocks(grade, user=user)
+            if grade.explanation:
+                blocks.append(ui.section(ui.to_mrkdwn(grade.explanation)))
+            thread = thread_ts or message_ts
+            await client.chat_postMessage(
+                channel=channel, thread_ts=thread, blocks=blocks, text=ui.grade_text(grade)
+            )
+            shown = letter or ", ".join(answer)
+            await self._close_buttons(client, body, channel, message_ts, shown, user)
+            await self._finish_test(client, channel, thread, test_id)
+        except TutorError as exc:
+            await respond(text=str(exc), response_type="ephemeral", replace_original=False)
+        except Exception:
+            log.exception("grading a test click failed")
+            await respond(text=SORRY, response_type="ephemeral", replace_original=False)
+
+    async def _finish_test(
+        self, client: AsyncWebClient, channel: str, thread: str, test_id: str
+    ) -> None:
+        """Once every question is answered, submit and post the score in the thread."""
+        test = await self._call(self.tutor.get_test, test_id)
+        if test.result is not None or len(test.answers) < len(test.items):
+            return
+        try:
+            result = await self._call(self.tutor.submit_test, test_id)
+        except Conflict:  # another click finished it first; it posts the score
+            return
+        await client.chat_postMessage(
+            channel=channel,
+            thread_ts=thread,
+            blocks=ui.test_result_blocks(result),
+            text=ui.test_result_text(result),
+        )

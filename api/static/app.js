@@ -500,6 +500,7 @@ async function loadProgress() {
     const due = $("#due-list");
     due.replaceChildren(...progress.due.map((d) => el("li", {}, el("strong", {}, d.topic), ` · ${d.question}`)));
     $("#due-title").hidden = !progress.due.length;
+    document.dispatchEvent(new CustomEvent("tutor:progress", { detail: progress }));
   } catch (err) {
     $("#progress-empty").hidden = false;
     $("#progress-empty").textContent = err.message;
@@ -509,7 +510,7 @@ async function loadProgress() {
 
 // ---- tabs ----------------------------------------------------------------------------------------
 
-const TABS = ["chat", "quiz", "progress"];
+const TABS = ["chat", "quiz", "test", "progress"];
 function selectTab(name, { focus = false } = {}) {
   for (const tab of TABS) {
     const selected = tab === name;
@@ -521,6 +522,7 @@ function selectTab(name, { focus = false } = {}) {
   }
   if (name === "quiz") loadTopics();
   if (name === "progress") loadProgress();
+  if (name === "test") document.dispatchEvent(new CustomEvent("tutor:test-tab"));
   if (name === "chat") $("#question").focus();
   history.replaceState(null, "", name === "chat" ? location.pathname : `#${name}`);
 }
