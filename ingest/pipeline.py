@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import shutil
 import time
-from typing import Any
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -101,7 +101,10 @@ def ingest(
     n_docs, chunks = chunk_paths(paths, settings)
     found = question_files.load(paths)
     name = collection_name(settings.collection_prefix, chunks, found.digest)
-    imported: dict[str, Any] = {"questions": len(found.questions), "warnings": tuple(found.problems)}
+    imported: dict[str, Any] = {
+        "questions": len(found.questions),
+        "warnings": tuple(found.problems),
+    }
     serving = store.active_name()
     # --reset embeds everything again (no vectors reused) and builds beside the serving index;
     # over the same notes it takes the sibling name, since `create` empties its target.
