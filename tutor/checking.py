@@ -38,8 +38,27 @@ Verdict = Literal["correct", "incorrect", "unsure"]
 
 # Cues that turn a statement around; "n't" forms are folded to "dont", "isnt" ... by _words.
 NEGATIONS = frozenset(
-    "not no never cannot cant dont doesnt didnt isnt arent wasnt werent wont shouldnt couldnt "
-    "without none neither nor".split()
+    [
+        "not",
+        "no",
+        "never",
+        "cannot",
+        "cant",
+        "dont",
+        "doesnt",
+        "didnt",
+        "isnt",
+        "arent",
+        "wasnt",
+        "werent",
+        "wont",
+        "shouldnt",
+        "couldnt",
+        "without",
+        "none",
+        "neither",
+        "nor",
+    ]
 )
 YES = frozenset({"yes", "yeah", "yep", "true"})
 NO = frozenset({"no", "nope", "false"})
@@ -84,7 +103,23 @@ UNITS: dict[str, tuple[str, float]] = {
     "percent": ("percent", 1),
 }
 NUMBER_WORDS = dict(
-    zip("one two three four five six seven eight nine ten eleven twelve".split(), range(1, 13))
+    zip(
+        [
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ],
+        range(1, 13),
+    )
 )
 
 _STEMMER = Stemmer.Stemmer("english")
@@ -207,7 +242,7 @@ def _unit(word: Word) -> tuple[str, float] | None:
 
 
 def _merge_thousands(text: str, found: list[Quantity]) -> list[Quantity]:
-    """"3,500 requests" is one number, not 3 and 500."""
+    """ "3,500 requests" is one number, not 3 and 500."""
     grouped = [n for n in _NUMBER.findall(fold(text)) if "," in n]
     if not grouped:
         return found
@@ -458,7 +493,7 @@ def _in_order(ref: _Said, said: _Said) -> float:
     seq: list[int] = []
     seen: set[str] = set()
     for w in ref.words:
-        if w.stem in seen:
+        if w.stem in seen or _family(w):  # units follow their number, wherever it is
             continue
         seen.add(w.stem)
         where = said.position(w)
@@ -497,15 +532,28 @@ def decide(f: Features, grading: GradingSettings | None = None) -> Decision:
             "incorrect", 0.0, f"The number is off: {', '.join(f.wrong_numbers)}.", found, missing
         )
     if f.opposite_answer:
-        return Decision("incorrect", 0.0, "That is the opposite of what the notes say.", found, missing)
+        return Decision(
+            "incorrect", 0.0, "That is the opposite of what the notes say.", found, missing
+        )
     if f.other_options:
         return Decision(
-            "incorrect", 0.0, "That names another option from the same list in the notes.", found, missing
+            "incorrect",
+            0.0,
+            "That names another option from the same list in the notes.",
+            found,
+            missing,
         )
     score = round(f.coverage * f.order, 3)
     clean = not (f.negation_flip or f.extra_options or f.extra_numbers)
-    if f.key_facts and f.coverage >= grading.coverage_correct and f.order >= grading.order_correct and clean:
-        return Decision("correct", 1.0, "Every key fact of the notes' answer is there.", found, missing)
+    if (
+        f.key_facts
+        and f.coverage >= grading.coverage_correct
+        and f.order >= grading.order_correct
+        and clean
+    ):
+        return Decision(
+            "correct", 1.0, "Every key fact of the notes' answer is there.", found, missing
+        )
     why = (
         "It says the opposite in places (a negation the notes' answer lacks, or the other way round)."
         if f.negation_flip

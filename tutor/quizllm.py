@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from tutor.config import GradingSettings
 from tutor.index import Index
 from tutor.lexical import tokenize
 from tutor.quizbank import BankItem, item_id
-from tutor.quizgrade import Marked
+from tutor.types import Verdict
 
 log = logging.getLogger(__name__)
 PROMPTS = Path(__file__).parent / "prompts"
@@ -114,17 +116,33 @@ def generate(llm: Any, seed: BankItem, kind: str, index: Index) -> BankItem | No
     )
 
 
-def llm_grade(llm: Any, item: BankItem, answer: str, index: Index) -> tuple[Marked, str] | None:
-    """Rubric grading by the model, or None so the offline grader takes over."""
-    notes = "\n\n".join(c.text for c in index.chunks if c.section == item.section)[:3000]
+@dataclass(frozen=True)
+class LlmVerdict:
+    verdict: Verdict
+    score: float
+    feedback: str  # one or two sentences: why
+
+
+def llm_verdict(
+    llm: Any,
+    *,
+    question: str,
+    reference: str,
+    key_terms: list[str],
+    section: str,
+    notes: str,
+    answer: str,
+    grading: GradingSettings,
+) -> LlmVerdict | None:
+    """The rubric grader's verdict and why, or None so the offline grader takes over."""
     data = ask_json(
         llm,
         load_prompt("quiz_grade").format(
-            question=item.question,
-            reference=item.evidence,
-            key_terms=", ".join(item.key_terms),
-            section=item.section,
-            notes=notes or item.evidence,
+            question=question,
+            reference=reference,
+            key_terms=", ".join(key_terms),
+            section=section,
+            notes=notes or reference,
             answer=answer,
         ),
     )
@@ -135,5 +153,40 @@ def llm_grade(llm: Any, item: BankItem, answer: str, index: Index) -> tuple[Mark
         feedback = str(data.get("feedback", "")).strip()
     except (TypeError, KeyError, ValueError):
         return None
-    marked = Marked(score >= 0.5, round(score, 3))
-    return marked, f"{feedback} Reference: “{item.evidence}” [1]"
+    said = str(data.get("verdict", "")).strip().lower()
+    verdict: Verdict
+    if said in ("correct", "incorrect", "unsure"):
+        verdict = cast(Verdict, said)
+    else:  # an older reply shape: only a score
+        verdict = (
+            "correct"
+            if score >= grading.llm_correct_at
+            else "incorrect"
+            if score <= grading.llm_incorrect_at
+            else "unsure"
+        )
+    if verdict == "correct" and score < 0.5 or verdict == "incorrect" and score > 0.5:
+        verdict = "unsure"  # the verdict and the score disagree: let the learner judge
+    return LlmVerdict(verdict, round(score, 3), feedback)
+
+
+def llm_grade(
+    llm: Any, item: BankItem, answer: str, index: Index, grading: GradingSettings
+) -> LlmVerdict | None:
+    """Rubric grading of a quiz item by the model, or None so the offline grader takes over."""
+    notes = "\n\n".join(c.text for c in index.chunks if c.section == item.section)[:3000]
+    graded = llm_verdict(
+        llm,
+        question=item.question,
+        reference=item.evidence,
+        key_terms=item.key_terms,
+        section=item.section,
+        notes=notes,
+        answer=answer,
+        grading=grading,
+    )
+    if graded is None:
+        return None
+    return LlmVerdict(
+        graded.verdict, graded.score, f"{graded.feedback} Reference: “{item.evidence}” [1]"
+    )

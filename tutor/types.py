@@ -64,6 +64,8 @@ class Answer(BaseModel):
 
 
 QuizKind = Literal["mcq", "open"]
+Verdict = Literal["correct", "incorrect", "unsure"]
+Rating = Literal["again", "hard", "good", "easy"]
 
 
 class QuizItem(BaseModel):
@@ -89,6 +91,11 @@ class Grade(BaseModel):
     topic: str = ""
     next_review: str | None = None  # ISO timestamp the item comes back for review
     provider: str = "offline"  # who graded: "offline" or the LLM's name
+    verdict: Verdict  # "correct" | "incorrect" | "unsure"; correct == (verdict == "correct")
+    key_points: list[str] = []  # the notes' key points, shown on "unsure" for self-rating
+    explanation: str = ""  # why the key is right (imported/curated items)
+    rating: Rating | None = None  # the learner's self-rating, when given
+    overridden: bool = False  # the learner overrode the verdict ("I was right")
 
 
 class Hint(BaseModel):
@@ -120,3 +127,28 @@ class Progress(BaseModel):
     topics: list[TopicProgress] = []
     due: list[DueItem] = []
     weakest: list[str] = []
+
+
+class Check(BaseModel):
+    """An answer to any question checked against what the notes say (POST /v1/check)."""
+
+    verdict: Verdict
+    score: float = Field(ge=0, le=1)
+    feedback: str
+    reference_answer: str  # what the notes say ("" when they do not cover the question)
+    key_points: list[str] = []
+    citations: list[Citation] = []
+    provider: str = "offline"
+    nearest_topics: list[str] = []  # when the notes do not cover the question
+
+
+class Flag(BaseModel):
+    """A learner's flag on a bad quiz item: not served to them again, listed for the owner."""
+
+    quiz_id: str
+    item_id: str
+    session_id: str
+    question: str
+    section: str
+    reason: str = ""
+    created_at: str
