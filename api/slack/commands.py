@@ -7,21 +7,29 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-SUBCOMMANDS = ("ask", "quiz", "progress", "help")
+SUBCOMMANDS = ("ask", "quiz", "progress", "check", "help")
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
-Kind = Literal["ask", "quiz", "progress", "help", "empty", "unknown"]
+Kind = Literal["ask", "quiz", "progress", "check", "help", "empty", "unknown"]
+CHECK_USAGE = "Check an answer with `/tutor check QUESTION | YOUR ANSWER`."
 
 
 @dataclass(frozen=True)
 class Command:
     kind: Kind
-    arg: str = ""  # the question, the quiz topic, or the unknown word
+    arg: str = ""  # the question, the quiz topic, "QUESTION | ANSWER", or the unknown word
+
+    def check_parts(self) -> tuple[str, str] | None:
+        """`/tutor check QUESTION | ANSWER` -> (question, answer); None without a question."""
+        question, bar, answer = self.arg.partition("|")
+        return (question.strip(), answer.strip()) if bar and question.strip() else None
 
     def reply(self) -> str | None:
         """The immediate ephemeral reply for commands that need no Tutor call."""
         if self.kind == "empty":
             return "Ask me something, e.g. `/tutor what is S3 versioning?`, or try `/tutor help`."
+        if self.kind == "check" and self.check_parts() is None:
+            return CHECK_USAGE
         if self.kind == "unknown":
             close = difflib.get_close_matches(self.arg.lower(), SUBCOMMANDS, n=1, cutoff=0.6)
             hint = f" Did you mean `/tutor {close[0]}`?" if close else ""
@@ -39,6 +47,8 @@ def parse_command(text: str | None) -> Command:
         return Command("help")
     if word == "quiz":
         return Command("quiz", rest)
+    if word == "check":
+        return Command("check", rest)
     if word == "progress":
         return Command("progress") if not rest else Command("unknown", text)
     if word == "ask":

@@ -88,6 +88,7 @@ def test_grade_blocks_show_verdict_answer_and_section():
     grade = Grade(
         quiz_id="q1",
         correct=False,
+        verdict="incorrect",
         score=0,
         feedback="No.",
         reference_answer="B",
