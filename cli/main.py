@@ -6,7 +6,16 @@ import logging
 
 import typer
 
-from cli import chat_cmd, eval_cmd, ingest_cmd, quiz_cmd, search_cmd, serve_cmd, slack_cmd
+from cli import (
+    chat_cmd,
+    check_cmd,
+    eval_cmd,
+    ingest_cmd,
+    quiz_cmd,
+    search_cmd,
+    serve_cmd,
+    slack_cmd,
+)
 
 app = typer.Typer(
     name="tutor",
@@ -17,6 +26,7 @@ app = typer.Typer(
 )
 for module in (ingest_cmd, search_cmd, serve_cmd, eval_cmd, quiz_cmd, chat_cmd, slack_cmd):
     module.register(app)
+check_cmd.register(app)
 
 
 @app.callback()
