@@ -554,16 +554,18 @@ def decide(f: Features, grading: GradingSettings | None = None) -> Decision:
         return Decision(
             "correct", 1.0, "Every key fact of the notes' answer is there.", found, missing
         )
+    short = not f.key_facts or f.coverage < grading.coverage_correct
     why = (
-        "It says the opposite in places (a negation the notes' answer lacks, or the other way round)."
+        f"Your answer lacks some of the notes' key facts: {', '.join(missing)}."
+        if short and missing
+        else "The notes' answer adds nothing to the question that could be checked."
+        if not f.key_facts
+        else "It says the opposite in places (a negation the notes' answer lacks, or the other "
+        "way round)."
         if f.negation_flip
         else "It names more options (or numbers) than the notes' answer."
         if f.extra_options or f.extra_numbers
         else "The facts are in another order than in the notes (two things swapped?)."
-        if f.key_facts and f.coverage >= grading.coverage_correct
-        else f"Not sure: compare with the notes. Missing: {', '.join(missing)}."
-        if missing
-        else "Not sure: compare with the notes."
     )
     return Decision("unsure", min(score, 0.99), why, found, missing)
 
@@ -586,5 +588,7 @@ def check(
 
 def key_points(reference: str, limit: int = 5) -> list[str]:
     """The reference's statements, one per sentence or list line, for a learner to rate against."""
-    parts = [p.strip(" •-–*\t") for p in re.split(r"(?<=[.!?;])\s+|\n+", reference)]
+    parts = [
+        p.strip(" •-–*\t") for p in re.split(r"(?<=[.!?;])(?<!e\.g\.)(?<!i\.e\.)\s+|\n+", reference)
+    ]
     return [p for p in parts if len(p) > 2][:limit]
