@@ -149,7 +149,10 @@ class Quizzer:
     ) -> BankItem | None:
         allowed = {i.id: i for i in pool}
         seen = served_item_ids(db, session_id)
+        flagged = flagged_item_ids(db, session_id)
         for card in due_cards(db, session_id, now):
+            if card.item_id in flagged:
+                continue  # flagged as a bad item: never served to this learner again
             last = card.card.get("last_review")
             if (
                 last
