@@ -35,6 +35,11 @@ class CheckIn(BaseModel):
 
     _question = field_validator("question")(_not_blank)
 
+    @field_validator("reference")
+    @classmethod
+    def _reference(cls, value: str | None) -> str | None:
+        return None if value is None else _not_blank(value)
+
 
 @router.post("/check", response_model=Check, dependencies=JSON_BODY)
 def check_answer(body: CheckIn, tutor: TutorDep, settings: SettingsDep) -> Check:
