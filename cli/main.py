@@ -6,16 +6,8 @@ import logging
 
 import typer
 
-from cli import (
-    chat_cmd,
-    check_cmd,
-    eval_cmd,
-    ingest_cmd,
-    quiz_cmd,
-    search_cmd,
-    serve_cmd,
-    slack_cmd,
-)
+from cli import chat_cmd, eval_cmd, ingest_cmd, quiz_cmd, search_cmd, serve_cmd, slack_cmd
+from cli.check_cmd import register as register_check
 
 app = typer.Typer(
     name="tutor",
@@ -26,7 +18,7 @@ app = typer.Typer(
 )
 for module in (ingest_cmd, search_cmd, serve_cmd, eval_cmd, quiz_cmd, chat_cmd, slack_cmd):
     module.register(app)
-check_cmd.register(app)
+register_check(app)
 
 
 @app.callback()
