@@ -25,6 +25,7 @@ from api.observability import (
     install_request_ids,
 )
 from api.routes import admin, chat, health, openai_compat, progress, quiz, search, sources, web
+from api.routes import check as check_routes
 from api.routes import tests as practice_tests
 from api.routes.web import STATIC
 from tutor.config import Settings, get_settings
@@ -82,6 +83,7 @@ def create_app(settings: Settings, tutor: Tutor | None = None, *, warm: bool = F
     for module in (chat, search, quiz, progress, sources, openai_compat, admin, health, web):
         app.include_router(module.router)
     app.include_router(practice_tests.router)
+    app.include_router(check_routes.router)
     if settings.slack_signing_secret and settings.slack_bot_token:
         from api.slack.routes import router as slack_router  # only when Slack is configured
 

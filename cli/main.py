@@ -6,6 +6,7 @@ import typer
 from pydantic import ValidationError
 
 from cli import chat_cmd, eval_cmd, ingest_cmd, quiz_cmd, search_cmd, serve_cmd, slack_cmd
+from cli.check_cmd import register as register_check
 from cli.common import load_settings
 from cli.test_cmd import register as register_test
 
@@ -19,6 +20,7 @@ app = typer.Typer(
 for module in (ingest_cmd, search_cmd, serve_cmd, eval_cmd, quiz_cmd, chat_cmd, slack_cmd):
     module.register(app)
 register_test(app)
+register_check(app)
 
 
 # Long-running services log JSON lines at TUTOR_LOG_LEVEL; terminal commands log text warnings.

@@ -1,4 +1,5 @@
-"""`tutor quiz [--topic S3] [--open] [--session NAME]`: question, choices, answer, feedback, hints."""
+"""`tutor quiz [--topic S3] [--open] [--session NAME]`: question, choices, answer, feedback, hints;
+`tutor quiz flags`: the items learners flagged, for the notes' owner."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from cli.common import console, load_settings, user_errors
+from cli.common import console, fail, load_settings, user_errors
 from tutor.errors import InvalidInput
 from tutor.quizgrade import LETTERS
-from tutor.types import Grade, Hint, Progress, QuizItem
+from tutor.types import Flag, Grade, Hint, Progress, QuizItem
 
 QUIT = {"q", "quit", "exit"}
+RATINGS = ("again", "hard", "good", "easy")
 HINT = {"hint", "?", "h"}
 SKIP = {"skip", "s", "next"}
 
@@ -28,6 +30,7 @@ class Quizzes(Protocol):
     def grade(self, quiz_id: str, answer: str) -> Grade: ...
     def hint(self, quiz_id: str) -> Hint: ...
     def progress(self, session_id: str) -> Progress: ...
+    def rate(self, quiz_id: str, rating: str) -> Grade: ...
 
 
 def show_question(out: Console, n: int, item: QuizItem) -> None:
@@ -84,21 +87,49 @@ def quiz_loop(
             except InvalidInput as exc:  # a typo is not an attempt: ask again
                 out.print(f"[red]{exc}[/]", highlight=False)
                 continue
-            right += grade.correct
-            colour = "green" if grade.correct else "red"
+            colour = {"correct": "green", "incorrect": "red", "unsure": "yellow"}[grade.verdict]
             out.print(
-                f"[bold {colour}]{'Correct' if grade.correct else 'Incorrect'}[/] "
+                f"[bold {colour}]{grade.verdict.capitalize()}[/] "
                 f"({grade.score:.0%}) {grade.feedback}",
                 highlight=False,
             )
+            if grade.verdict == "unsure":
+                grade = self_rate(tutor, grade, ask, out)
+            right += grade.correct
             break
     show_progress(out, tutor.progress(session_id))
     return right
 
 
+def self_rate(tutor: Quizzes, grade: Grade, ask: Callable[[str], str], out: Console) -> Grade:
+    """After "unsure": the notes' key points, then the learner's own rating (as in Anki)."""
+    for point in grade.key_points:
+        out.print(f"  • {point}", highlight=False)
+    while True:
+        reply = ask("Rate yourself: again (wrong or partly right), hard, good, easy").strip()
+        if reply.lower() in RATINGS:
+            return tutor.rate(grade.quiz_id, reply.lower())
+        out.print("[red]Type again, hard, good or easy.[/]", highlight=False)
+
+
+def show_flags(out: Console, flags: list[Flag]) -> None:
+    if not flags:
+        out.print("No flagged quiz items.")
+        return
+    table = Table(title=f"Flagged quiz items ({len(flags)})")
+    for column in ("When", "Section", "Question", "Reason", "Item"):
+        table.add_column(column)
+    for f in flags:
+        table.add_row(f.created_at[:16], f.section, f.question, f.reason or "-", f.item_id)
+    out.print(table)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("quiz")
     def quiz_command(
+        action: str = typer.Argument(
+            None, help="`flags`: list the items learners flagged (for the notes' owner)."
+        ),
         topic: str = typer.Option(None, "--topic", "-t", help="Only this topic, e.g. S3."),
         open_answer: bool = typer.Option(False, "--open", help="Type answers (no choices)."),
         session: str = typer.Option(
@@ -108,6 +139,17 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Practise with exam-style questions from the notes; missed ones come back for review."""
         from tutor.service import build_tutor
+
+        if action not in (None, "flags"):
+            raise fail(f"unknown quiz action {action!r}: use `tutor quiz flags`, or no action")
+        if action == "flags":
+            with user_errors():
+                tutor = build_tutor(load_settings())
+                try:
+                    show_flags(console, tutor.flags())
+                finally:
+                    tutor.close()
+            return
 
         session_id = session or f"cli:{getpass.getuser()}"
         with user_errors():

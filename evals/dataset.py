@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from tutor.errors import InvalidInput
 
-Kind = Literal["open", "mcq", "out_of_scope"]
+Kind = Literal["open", "mcq", "out_of_scope", "grade"]
 
 
 class DatasetError(InvalidInput):
@@ -34,6 +34,16 @@ class EvalItem(BaseModel):
     choices: list[str] | None = None
     answer_index: int | None = None
     section: str = ""
+    # kind "grade": a learner's answer to grade against `answer`, and the right verdict
+    student_answer: str | None = None
+    label: Literal["correct", "incorrect"] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _grade_rows_need_no_key_facts(cls, data: object) -> object:
+        if isinstance(data, dict) and data.get("kind") == "grade" and "key_facts" not in data:
+            return {**data, "key_facts": []}
+        return data
 
     @model_validator(mode="after")
     def _shape(self) -> EvalItem:
@@ -49,11 +59,18 @@ class EvalItem(BaseModel):
                 raise ValueError("an mcq item needs answer_index between 0 and 3")
         if self.kind == "out_of_scope" and (self.key_facts or self.answer):
             raise ValueError('an out_of_scope item has key_facts [] and answer ""')
+        if self.kind == "grade" and (self.student_answer is None or self.label is None):
+            raise ValueError("a grade item needs student_answer and label (correct or incorrect)")
         return self
 
     @property
     def in_scope(self) -> bool:
         return self.kind != "out_of_scope"
+
+    @property
+    def asked(self) -> bool:
+        """A question put to the tutor (not a learner's answer to grade)."""
+        return self.kind != "grade"
 
 
 def _problem(exc: ValidationError) -> str:

@@ -58,6 +58,7 @@ class ItemResult:
     answer_ms: float = 0.0
     judge_correctness: float | None = None
     judge_faithfulness: float | None = None
+    verdict: str | None = None  # kind "grade": the tutor's verdict on the student's answer
 
     @property
     def groups(self) -> list[list[str]]:
@@ -72,6 +73,11 @@ class ItemResult:
 
 def _mean(values: Sequence[float | bool]) -> float | None:
     return float(np.mean([float(v) for v in values])) if values else None
+
+
+def _asked(results: Sequence[ItemResult]) -> list[ItemResult]:
+    """Questions put to the tutor: everything but the learner answers of kind "grade"."""
+    return [r for r in results if r.item.asked]
 
 
 def _keyed(results: Sequence[ItemResult]) -> list[ItemResult]:
@@ -196,7 +202,7 @@ class FalseRefusalRate(Metric):
     name = "refusal.false_refusal_rate"
 
     def score(self, results: Sequence[ItemResult]) -> float | None:
-        return _mean([not r.grounded for r in results if r.item.in_scope])
+        return _mean([not r.grounded for r in _asked(results) if r.item.in_scope])
 
 
 class RefusalPrecision(Metric):
@@ -204,6 +210,42 @@ class RefusalPrecision(Metric):
 
     def score(self, results: Sequence[ItemResult]) -> float | None:
         return _mean([not r.item.in_scope for r in results if not r.grounded])
+
+
+# -- grading: the tutor's verdicts on learners' answers (rows of kind "grade") ------------------
+
+
+def _graded(results: Sequence[ItemResult]) -> list[ItemResult]:
+    return [r for r in results if r.item.kind == "grade" and r.verdict is not None]
+
+
+class GradingDecided(Metric):
+    """Share of answers given a verdict ("correct" or "incorrect") rather than "unsure"."""
+
+    name = "grading.decided"
+
+    def score(self, results: Sequence[ItemResult]) -> float | None:
+        return _mean([r.verdict != "unsure" for r in _graded(results)])
+
+
+class GradingPrecision(Metric):
+    """Of the decided verdicts, the share that match the label."""
+
+    name = "grading.precision"
+
+    def score(self, results: Sequence[ItemResult]) -> float | None:
+        decided = [r for r in _graded(results) if r.verdict != "unsure"]
+        return _mean([r.verdict == r.item.label for r in decided])
+
+
+class GradingFalseIncorrect(Metric):
+    """Of the right answers, the share called "incorrect" (the harm a tutor must not do)."""
+
+    name = "grading.false_incorrect"
+
+    def score(self, results: Sequence[ItemResult]) -> float | None:
+        right = [r for r in _graded(results) if r.item.label == "correct"]
+        return _mean([r.verdict == "incorrect" for r in right])
 
 
 # -- latency and judge ----------------------------------------------------------------------------
@@ -214,7 +256,7 @@ class Percentile(Metric):
         self.name, self.attribute, self.q = name, attribute, q
 
     def score(self, results: Sequence[ItemResult]) -> float | None:
-        values = [getattr(r, self.attribute) for r in results]
+        values = [getattr(r, self.attribute) for r in _asked(results)]
         return float(np.percentile(values, self.q)) if values else None
 
 
@@ -243,6 +285,9 @@ def all_metrics() -> list[Metric]:
         RefusalRecall(),
         FalseRefusalRate(),
         RefusalPrecision(),
+        GradingDecided(),
+        GradingPrecision(),
+        GradingFalseIncorrect(),
         Percentile("latency_ms.retrieve_p50", "retrieve_ms", 50),
         Percentile("latency_ms.answer_p50", "answer_ms", 50),
         Percentile("latency_ms.answer_p95", "answer_ms", 95),

@@ -27,12 +27,16 @@ CHART_METRICS = (
     "refusal.recall",
     "refusal.false_refusal_rate",
     "refusal.precision",
+    "grading.decided",
+    "grading.precision",
+    "grading.false_incorrect",
     "judge.correctness",
     "judge.faithfulness",
 )
 LOWER_IS_BETTER = {
     "mcq.abstain_rate",
     "refusal.false_refusal_rate",
+    "grading.false_incorrect",
     "answer.mean_chars",
     "latency_ms.retrieve_p50",
     "latency_ms.answer_p50",
@@ -91,7 +95,10 @@ def item_record(result: ItemResult, dataset: str) -> dict[str, Any]:
         "retrieval": all(context) if keyed else None,
         "answer": all(found) if keyed and item.kind == "open" else None,
         "mcq": result.choice_index == item.answer_index if item.kind == "mcq" else None,
-        "refusal": result.grounded == item.in_scope,
+        "refusal": result.grounded == item.in_scope if item.asked else None,
+        "grading": result.verdict == item.label
+        if item.kind == "grade" and result.verdict != "unsure"
+        else None,
     }
     return {
         "id": item.id,
@@ -115,6 +122,9 @@ def item_record(result: ItemResult, dataset: str) -> dict[str, Any]:
             str(n): HitAtChars(n).hit(result) if keyed else None for n in (1000, 2000, 4000)
         },
         "correct": correct,
+        "student_answer": item.student_answer,
+        "label": item.label,
+        "verdict": result.verdict,
         "retrieve_ms": round(result.retrieve_ms, 2),
         "answer_ms": round(result.answer_ms, 2),
         "judge": {
@@ -218,6 +228,15 @@ def markdown(report: dict[str, Any], old: dict[str, Any] | None = None) -> str:
         lines.append("Every item passed every check.")
     for rec in worst:
         failed = ", ".join(name for name, ok in rec["correct"].items() if ok is False)
+        if rec["kind"] == "grade":
+            lines += [
+                f"### {rec['id']} (grade): called {rec['verdict']}, labelled {rec['label']}",
+                f"- question: {rec['question']}",
+                f"- reference: {rec['reference']}",
+                f"- student: {rec.get('student_answer')!r}",
+                "",
+            ]
+            continue
         lines += [
             f"### {rec['id']} ({rec['kind']}, {rec['section'] or 'no section'}): failed {failed}",
             f"- question: {rec['question']}",

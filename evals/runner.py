@@ -52,6 +52,10 @@ class Target(ABC):
     @abstractmethod
     def ask(self, question: str, choices: list[str] | None) -> Reply: ...
 
+    def check(self, question: str, answer: str, reference: str) -> str:
+        """The tutor's verdict on a learner's answer, graded against `reference`."""
+        raise NotImplementedError(f"{type(self).__name__} cannot grade answers")
+
     def close(self) -> None:
         pass
 
@@ -77,6 +81,9 @@ class LocalTarget(Target):
             [c.chunk_id for c in answer.citations],
             answer.provider,
         )
+
+    def check(self, question: str, answer: str, reference: str) -> str:
+        return self.tutor.check(question, answer, reference=reference).verdict
 
 
 def retry_after_s(value: str | None, *, now: datetime | None = None) -> float:
@@ -157,6 +164,10 @@ class HttpTarget(Target):
             provider=data.get("provider", "unknown"),
         )
 
+    def check(self, question: str, answer: str, reference: str) -> str:
+        body = {"question": question, "answer": answer, "reference": reference}
+        return str(self._post("/v1/check", body)["verdict"])
+
     def close(self) -> None:
         self.client.close()
 
@@ -172,6 +183,17 @@ def _ranked(target: Target, question: str, k: int) -> list[RetrievedPassage]:
 
 
 def run_item(item: EvalItem, target: Target, *, k: int, judge: Judge | None = None) -> ItemResult:
+    if item.kind == "grade":
+        started = time.perf_counter()
+        verdict = target.check(item.question, item.student_answer or "", item.answer)
+        return ItemResult(
+            item=item,
+            passages=[],
+            ranked=[],
+            answer=item.student_answer or "",
+            verdict=verdict,
+            answer_ms=(time.perf_counter() - started) * 1000,
+        )
     started = time.perf_counter()
     passages = target.search(item.question, k)
     retrieve_ms = (time.perf_counter() - started) * 1000

@@ -31,6 +31,24 @@ class ChunkSettings(BaseModel):
     overlap_chars: int = Field(default=120, ge=0)
 
 
+class GradingSettings(BaseModel):
+    """Offline open-answer verdicts (tutor/checking.py): decided only on clear evidence."""
+
+    # "correct" needs this share of the reference's key facts (its content words not in the
+    # question, and every number) stated in the answer.
+    coverage_correct: float = Field(default=1.0, gt=0, le=1)
+    # ... with the facts in the reference's order: the longest in-order run over the facts found.
+    # Two things swapped ("SQS pushes, SNS polls") fall to 0.5 on four facts.
+    order_correct: float = Field(default=0.75, ge=0, le=1)
+    # Typos forgiven in a word (same first letter, never a prefix like un-/in-/a-): one edit from
+    # typo_one_chars letters, two from typo_two_chars.
+    typo_one_chars: int = Field(default=5, ge=2)
+    typo_two_chars: int = Field(default=9, ge=3)
+    # An LLM verdict "correct" or "incorrect" stands when its score is at least / at most these.
+    llm_correct_at: float = Field(default=0.8, ge=0, le=1)
+    llm_incorrect_at: float = Field(default=0.2, ge=0, le=1)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="TUTOR_", env_nested_delimiter="__", env_file=".env", extra="ignore"
@@ -72,6 +90,7 @@ class Settings(BaseSettings):
 
     retrieval: RetrievalSettings = RetrievalSettings()
     chunking: ChunkSettings = ChunkSettings()
+    grading: GradingSettings = GradingSettings()
 
     @field_validator("llm")
     @classmethod

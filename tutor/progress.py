@@ -152,6 +152,7 @@ def mastery_by_topic(db: Session, session_id: str) -> dict[str, tuple[int, int, 
     rows = db.execute(
         select(QuizRow.topic, QuizRow.correct, QuizRow.score)
         .where(QuizRow.session_id == session_id, QuizRow.answered_at.is_not(None))
+        .where(QuizRow.score.is_not(None))  # an "unsure" grade counts once the learner rates it
         .order_by(QuizRow.answered_at)
     )
     scores: dict[str, list[float]] = defaultdict(list)

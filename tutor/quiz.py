@@ -12,13 +12,18 @@ import logging
 import random
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import update
 from sqlalchemy.orm import sessionmaker as SessionMaker
 
+from tutor.answer import note_stats
+from tutor.checking import check as check_answer
+from tutor.checking import key_points, options_of
 from tutor.config import Settings
+from tutor.db import insert_missing
 from tutor.deadline import Deadline
 from tutor.embeddings import Embedder
 from tutor.errors import Conflict, InvalidInput, NotFound
@@ -37,11 +42,23 @@ from tutor.progress import (
     weak_topics,
 )
 from tutor.quizbank import BankItem, leaf
-from tutor.quizgrade import LETTERS, Marked, choice_index, choice_indexes, mark_fill, mark_open
+from tutor.quizgrade import LETTERS, choice_index, choice_indexes, mark_fill
 from tutor.quizllm import generate, llm_grade
-from tutor.types import Citation, Grade, Hint, Progress, QuizItem, QuizKind
+from tutor.quizmarks import (
+    RATING_SCORES,
+    RATINGS,
+    QuizFlag,
+    QuizMark,
+    card_of,
+    flagged_item_ids,
+    flags,
+    reschedule,
+)
+from tutor.quizmarks import create_tables as create_mark_tables
+from tutor.types import Citation, Flag, Grade, Hint, Progress, QuizItem, QuizKind, Verdict
 
 log = logging.getLogger(__name__)
+_VERDICT_TEXT = {"correct": "Correct.", "incorrect": "Not quite.", "unsure": "Not sure."}
 WEAK_BIAS = 0.7  # chance that a topic-free quiz goes to a weak topic when there is one
 HINT_LEVELS = 3
 
@@ -66,6 +83,7 @@ class Quizzer:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.rng = rng or random.Random()
         create_tables(sessionmaker.kw["bind"])
+        create_mark_tables(sessionmaker.kw["bind"])
 
     @property
     def provider(self) -> str:
@@ -89,6 +107,8 @@ class Quizzer:
         if topic is not None:
             pool = _in_topic(pool, topic, index)
         with self.sessionmaker() as db:
+            flagged = flagged_item_ids(db, session_id)  # a learner's flagged items stay away
+            pool = [i for i in pool if i.id not in flagged]
             item = self._due(db, session_id, pool, kind, now)
             review_due = item is not None
             if item is None:
@@ -133,7 +153,10 @@ class Quizzer:
     ) -> BankItem | None:
         allowed = {i.id: i for i in pool}
         seen = served_item_ids(db, session_id)
+        flagged = flagged_item_ids(db, session_id)
         for card in due_cards(db, session_id, now):
+            if card.item_id in flagged:
+                continue  # flagged as a bad item: never served to this learner again
             last = card.card.get("last_review")
             if (
                 last
@@ -188,7 +211,8 @@ class Quizzer:
         if row.answered_at is not None:
             raise Conflict(f"Quiz {quiz_id} is already graded: ask for a new quiz.")
         item = BankItem.model_validate(row.item)
-        marked, feedback, grader = self._mark(item, answer.strip())
+        marked = self._mark(item, answer.strip())
+        decided = marked.verdict != "unsure"
         with self.sessionmaker.begin() as db:
             done = db.execute(
                 update(QuizRow)
@@ -196,30 +220,114 @@ class Quizzer:
                 .values(
                     answered_at=now.replace(tzinfo=None),
                     answer=answer.strip(),
-                    correct=marked.correct,
-                    score=marked.score,
+                    correct=marked.verdict == "correct",
+                    score=marked.score if decided else None,  # counts once the learner rates
                 )
             )
             if done.rowcount != 1:
                 raise Conflict(f"Quiz {quiz_id} is already graded: ask for a new quiz.")
-            card = review(db, row, rating_for(marked.correct, marked.score, row.hints), now)
-            next_review = utc(card.due).isoformat()
-        return Grade(
-            quiz_id=quiz_id,
-            correct=marked.correct,
-            score=marked.score,
-            feedback=feedback,
-            reference_answer=item.answer,
-            section=item.section,
-            citations=[_citation(item, item.evidence)],
-            topic=item.topic,
-            next_review=next_review,
-            provider=grader,
-            explanation=item.explanation,
-            verdict="correct" if marked.correct else "incorrect",
-        )
+            before = card_of(db, row)
+            next_review = None
+            if decided:
+                rating = rating_for(marked.verdict == "correct", marked.score, row.hints)
+                next_review = utc(review(db, row, rating, now).due).isoformat()
+            grade = Grade(
+                quiz_id=quiz_id,
+                correct=marked.verdict == "correct",
+                verdict=marked.verdict,
+                score=marked.score,
+                feedback=marked.feedback,
+                reference_answer=item.answer,
+                key_points=marked.key_points,
+                explanation=item.explanation,
+                section=item.section,
+                citations=[_citation(item, item.evidence)],
+                topic=item.topic,
+                next_review=next_review,
+                provider=marked.provider,
+            )
+            db.add(
+                QuizMark(
+                    quiz_id=quiz_id,
+                    session_id=row.session_id,
+                    verdict=marked.verdict,
+                    card_before=before,
+                    grade=grade.model_dump(),
+                    updated_at=now.replace(tzinfo=None),
+                )
+            )
+        return grade
 
-    def _mark(self, item: BankItem, answer: str) -> tuple[Marked, str, str]:
+    def rate(self, quiz_id: str, rating: str, *, now: datetime | None = None) -> Grade:
+        """The learner's own rating of a graded answer (Anki's again/hard/good/easy; a partly right
+        answer is "again"): it replaces the tutor's verdict in the schedule and in progress."""
+        if rating not in RATINGS:
+            raise InvalidInput(f"Unknown rating {rating!r}: use again, hard, good or easy.")
+        return self._relabel(quiz_id, rating, now)
+
+    def override(self, quiz_id: str, correct: bool, *, now: datetime | None = None) -> Grade:
+        """ "I was right" (or "I was wrong"): the learner overrides a verdict, recorded as such."""
+        return self._relabel(quiz_id, "good" if correct else "again", now)
+
+    def _relabel(self, quiz_id: str, rating: str, now: datetime | None) -> Grade:
+        now = utc(now or self.clock())
+        row = self._row(quiz_id)
+        with self.sessionmaker.begin() as db:
+            mark = db.get(QuizMark, quiz_id, with_for_update=True)
+            if row.answered_at is None or mark is None:
+                raise Conflict(f"Quiz {quiz_id} is not graded yet: answer it first.")
+            right = rating != "again"
+            db.execute(
+                update(QuizRow)
+                .where(QuizRow.id == quiz_id)
+                .values(correct=right, score=RATING_SCORES[rating])
+            )
+            card = reschedule(db, row, rating, mark.card_before, utc(row.answered_at))
+            overridden = mark.verdict != "unsure" and (mark.verdict == "correct") != right
+            grade = Grade.model_validate(mark.grade).model_copy(
+                update={
+                    "correct": right,
+                    "verdict": "correct" if right else "incorrect",
+                    "rating": rating,
+                    "overridden": overridden,
+                    "score": RATING_SCORES[rating]
+                    if mark.verdict == "unsure" or overridden
+                    else mark.grade["score"],
+                    "next_review": utc(card.due).isoformat(),
+                }
+            )
+            mark.rating, mark.overridden = rating, overridden
+            mark.grade = grade.model_dump()
+            mark.updated_at = now.replace(tzinfo=None)
+        return grade
+
+    def flag(self, quiz_id: str, reason: str = "", *, now: datetime | None = None) -> Flag:
+        """A learner flags a bad item: it is not served to them again; the owner sees the flag."""
+        now = utc(now or self.clock())
+        row = self._row(quiz_id)
+        reason = (reason or "").strip()[:1000]
+        with self.sessionmaker.begin() as db:
+            insert_missing(
+                db,
+                QuizFlag,
+                {
+                    "quiz_id": quiz_id,
+                    "session_id": row.session_id,
+                    "item_id": row.item_id,
+                    "question": row.question,
+                    "section": row.section,
+                    "reason": reason,
+                    "created_at": now.replace(tzinfo=None),
+                },
+            )
+        with self.sessionmaker() as db:
+            return Flag.model_validate(next(f for f in flags(db) if f["quiz_id"] == quiz_id))
+
+    def flags(self, session_id: str | None = None) -> list[Flag]:
+        with self.sessionmaker() as db:
+            return [Flag.model_validate(f) for f in flags(db, session_id)]
+
+    def _mark(self, item: BankItem, answer: str) -> Marking:
         reread = f"Reread “{item.section}” ({item.source}) [1]."
         if item.kind == "mcq":
             choices = item.choices or []
@@ -228,37 +336,55 @@ class Quizzer:
                 chosen = choice_indexes(answer, choices)
             else:
                 chosen = {choice_index(answer, choices)}
-            marked = Marked(chosen == keys, float(chosen == keys))
+            ok = chosen == keys
             text = (
                 f"Correct: {_listed(choices, keys)}."
-                if marked.correct
+                if ok
                 else f"Not quite: you chose {_listed(choices, chosen)}; "
                 f"the answer is {_listed(choices, keys)}."
             )
             why = f" {item.explanation}" if item.explanation else ""
-            return marked, f"{text}{why} The notes say: “{item.evidence}” [1] {reread}", "offline"
+            feedback = f"{text}{why} The notes say: “{item.evidence}” [1] {reread}"
+            return Marking(_decided(ok), float(ok), feedback)
         if item.kind == "fill":
-            marked = mark_fill(answer, item.answer)
+            marked = mark_fill(answer, item.answer, self.settings.grading)
             text = "Correct." if marked.correct else f"Not quite: the answer is “{item.answer}”."
-            return marked, f"{text} The notes say: “{item.evidence}” [1] {reread}", "offline"
+            feedback = f"{text} The notes say: “{item.evidence}” [1] {reread}"
+            return Marking(_decided(marked.correct), marked.score, feedback)
+        points = key_points(item.evidence)
+        note = ""
         if self.llm is not None:
             graded = llm_grade(
                 self.llm,
                 item,
                 answer,
                 self.index.current(),
+                self.settings.grading,
                 deadline=Deadline(self.settings.llm_timeout_s),
             )
             if graded is not None:
-                return graded[0], f"{graded[1]} {reread}", self.provider
-        marked = mark_open(answer, item.evidence, item.key_terms, self.embedder)
-        parts = [f"{'Good' if marked.correct else 'Not quite'}: score {marked.score:.2f}."]
-        if marked.found:
-            parts.append(f"You covered: {', '.join(marked.found)}.")
-        if marked.missing:
-            parts.append(f"Missing: {', '.join(marked.missing)}.")
+                return Marking(
+                    graded.verdict,
+                    graded.score,
+                    f"{graded.feedback} {reread}",
+                    points,
+                    self.provider,
+                )
+            note = "The model did not answer, so this was graded offline. "
+        index = self.index.current()
+        decision = check_answer(
+            answer,
+            item.evidence,
+            question=item.question,
+            options=options_of(tuple(c.text for c in index.chunks)),
+            acronyms=note_stats(index).acronyms,
+            grading=self.settings.grading,
+        )
+        parts = [note + _VERDICT_TEXT[decision.verdict], decision.reason]
+        if decision.verdict == "unsure":
+            parts.append("Compare with the notes and rate yourself: again, hard, good or easy.")
         parts.append(f"Reference: “{item.evidence}” [1] {reread}")
-        return marked, " ".join(parts), "offline"
+        return Marking(decision.verdict, decision.score, " ".join(parts), points)
 
     # -- hints and progress -----------------------------------------------------------------------
     def hint(self, quiz_id: str) -> Hint:
@@ -288,6 +414,19 @@ class Quizzer:
         if row is None:
             raise NotFound(f"No quiz with id {quiz_id!r}: ask for a new quiz.")
         return row
+
+
+@dataclass(frozen=True)
+class Marking:
+    verdict: Verdict
+    score: float
+    feedback: str
+    key_points: list[str] = field(default_factory=list)
+    provider: str = "offline"
+
+
+def _decided(correct: bool) -> Verdict:
+    return "correct" if correct else "incorrect"
 
 
 def _session(session_id: str) -> str:

@@ -1,7 +1,7 @@
-"""Grading a quiz answer offline: choice parsing, fill-in matching, key terms + embeddings.
+"""Grading a quiz answer offline: choices and fill-ins, decided exactly (lenient for form).
 
-The LLM rubric grader lives in tutor/quiz.py (it needs the prompt and the model); everything here
-is deterministic and cheap, and is also the fallback when the model fails.
+Open answers are decided by tutor/checking.py (a verdict only on clear evidence); the LLM rubric
+grader lives in tutor/quizllm.py. Everything here is deterministic and cheap.
 """
 
 from __future__ import annotations
@@ -11,17 +11,12 @@ import string
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-import numpy as np
-
-from tutor.embeddings import Embedder
+from tutor.checking import close, content, fold, words
+from tutor.config import GradingSettings
 from tutor.errors import InvalidInput
-from tutor.lexical import tokenize
 from tutor.quizbank import name_key
 
 LETTERS = string.ascii_uppercase
-# Open answers: similarity below FLOOR is unrelated, above CEIL is a paraphrase (MiniLM cosine).
-SIM_FLOOR, SIM_CEIL = 0.25, 0.75
-PASS_SCORE = 0.5
 _CHOICE = re.compile(r"^\(?([A-Za-z]|\d{1,2})[).:]?$")
 
 
@@ -84,8 +79,10 @@ def choice_indexes(answer: str | list[str], choices: list[str]) -> set[int]:
     return {choice_index(part, choices) for part in parts}
 
 
-def mark_fill(answer: str, expected: str) -> Marked:
-    """A short answer: numbers by value, names by their words ("KMS" for "AWS KMS"), typos forgiven."""
+def mark_fill(answer: str, expected: str, grading: GradingSettings | None = None) -> Marked:
+    """A short answer, decided exactly but leniently for form: numbers by value, names by their
+    words ("KMS" for "AWS KMS"), case, punctuation, accents, plurals and short typos forgiven."""
+    grading = grading or GradingSettings()
     got, want = _number(answer), _number(expected)
     if want is not None:
         ok = got == want
@@ -95,26 +92,16 @@ def mark_fill(answer: str, expected: str) -> Marked:
     got_key, want_key = name_key(answer), name_key(expected)
     if want_key and want_key <= got_key and len(got_key - want_key) <= 2:
         return Marked(True, 1.0 if got_key == want_key else 0.9)  # "KMS" for "AWS KMS"
+    said, wanted = content(words(answer)), content(words(expected))
+    same = [a.stem == b.stem or close(a.text, b.text, grading) for a, b in zip(said, wanted)]
+    if wanted and len(said) == len(wanted) and all(same):
+        return Marked(True, 0.9)  # plurals, accents and typos of a character or two
     ratio = SequenceMatcher(None, _norm(answer), _norm(expected)).ratio()
-    ok = ratio >= 0.85
-    return Marked(ok, round(ratio, 3) if ok else round(ratio * 0.5, 3))
-
-
-def mark_open(answer: str, reference: str, key_terms: list[str], embedder: Embedder) -> Marked:
-    """Half key-term coverage, half embedding similarity to the reference answer."""
-    said = set(tokenize(answer))
-    found = tuple(t for t in key_terms if set(tokenize(t)) & said)
-    missing = tuple(t for t in key_terms if t not in found)
-    coverage = len(found) / len(key_terms) if key_terms else 0.0
-    vectors = embedder.embed_batch([answer, reference])
-    similarity = float(np.dot(vectors[0], vectors[1]))
-    closeness = min(1.0, max(0.0, (similarity - SIM_FLOOR) / (SIM_CEIL - SIM_FLOOR)))
-    score = round(0.5 * coverage + 0.5 * closeness if key_terms else closeness, 3)
-    return Marked(score >= PASS_SCORE, score, found, missing)
+    return Marked(False, round(ratio * 0.5, 3))
 
 
 def _norm(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s%]", " ", text.lower()).split())
+    return " ".join(re.sub(r"[^\w\s%]", " ", fold(text)).split())
 
 
 def _number(text: str) -> float | None:

@@ -10,14 +10,16 @@ from __future__ import annotations
 import json
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from tutor.config import GradingSettings
 from tutor.deadline import Deadline
 from tutor.index import Index
 from tutor.lexical import tokenize
 from tutor.quizbank import BankItem, item_id
-from tutor.quizgrade import Marked
+from tutor.types import Verdict
 
 log = logging.getLogger(__name__)
 PROMPTS = Path(__file__).parent / "prompts"
@@ -119,19 +121,34 @@ def generate(
     )
 
 
-def llm_grade(
-    llm: Any, item: BankItem, answer: str, index: Index, *, deadline: Deadline | None = None
-) -> tuple[Marked, str] | None:
-    """Rubric grading by the model, or None so the offline grader takes over."""
-    notes = "\n\n".join(c.text for c in index.chunks if c.section == item.section)[:3000]
+@dataclass(frozen=True)
+class LlmVerdict:
+    verdict: Verdict
+    score: float
+    feedback: str  # one or two sentences: why
+
+
+def llm_verdict(
+    llm: Any,
+    *,
+    question: str,
+    reference: str,
+    key_terms: list[str],
+    section: str,
+    notes: str,
+    answer: str,
+    grading: GradingSettings,
+    deadline: Deadline | None = None,
+) -> LlmVerdict | None:
+    """The rubric grader's verdict and why, or None so the offline grader takes over."""
     data = ask_json(
         llm,
         load_prompt("quiz_grade").format(
-            question=item.question,
-            reference=item.evidence,
-            key_terms=", ".join(item.key_terms),
-            section=item.section,
-            notes=notes or item.evidence,
+            question=question,
+            reference=reference,
+            key_terms=", ".join(key_terms),
+            section=section,
+            notes=notes or reference,
             answer=answer,
         ),
         deadline,
@@ -143,5 +160,47 @@ def llm_grade(
         feedback = str(data.get("feedback", "")).strip()
     except (TypeError, KeyError, ValueError):
         return None
-    marked = Marked(score >= 0.5, round(score, 3))
-    return marked, f"{feedback} Reference: “{item.evidence}” [1]"
+    said = str(data.get("verdict", "")).strip().lower()
+    verdict: Verdict
+    if said in ("correct", "incorrect", "unsure"):
+        verdict = cast(Verdict, said)
+    else:  # an older reply shape: only a score
+        verdict = (
+            "correct"
+            if score >= grading.llm_correct_at
+            else "incorrect"
+            if score <= grading.llm_incorrect_at
+            else "unsure"
+        )
+    if verdict == "correct" and score < 0.5 or verdict == "incorrect" and score > 0.5:
+        verdict = "unsure"  # the verdict and the score disagree: let the learner judge
+    return LlmVerdict(verdict, round(score, 3), feedback)
+
+
+def llm_grade(
+    llm: Any,
+    item: BankItem,
+    answer: str,
+    index: Index,
+    grading: GradingSettings,
+    *,
+    deadline: Deadline | None = None,
+) -> LlmVerdict | None:
+    """Rubric grading of a quiz item by the model, or None so the offline grader takes over."""
+    notes = "\n\n".join(c.text for c in index.chunks if c.section == item.section)[:3000]
+    graded = llm_verdict(
+        llm,
+        question=item.question,
+        reference=item.evidence,
+        key_terms=item.key_terms,
+        section=item.section,
+        notes=notes,
+        answer=answer,
+        grading=grading,
+        deadline=deadline,
+    )
+    if graded is None:
+        return None
+    return LlmVerdict(
+        graded.verdict, graded.score, f"{graded.feedback} Reference: “{item.evidence}” [1]"
+    )

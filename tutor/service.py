@@ -25,7 +25,7 @@ from tutor.parts import resolve_offline, split_question, subject_of  # noqa: F40
 from tutor.retrieve import HybridRetriever
 from tutor.sessions import MAX_SESSION_ID, SessionStore, new_session_id
 from tutor.store import ChromaStore
-from tutor.types import Answer, Grade, Hint, Passage, Progress, QuizItem
+from tutor.types import Answer, Check, Flag, Grade, Hint, Passage, Progress, QuizItem
 
 if TYPE_CHECKING:
     from ingest.pipeline import IngestReport
@@ -307,6 +307,44 @@ class Tutor:
 
     def hint(self, quiz_id: str) -> Hint:
         return self.quizzer.hint(quiz_id)
+
+    def rate(self, quiz_id: str, rating: str) -> Grade:
+        return self.quizzer.rate(quiz_id, rating)
+
+    def override(self, quiz_id: str, correct: bool) -> Grade:
+        return self.quizzer.override(quiz_id, correct)
+
+    def flag(self, quiz_id: str, reason: str = "") -> Flag:
+        return self.quizzer.flag(quiz_id, reason)
+
+    def flags(self, session_id: str | None = None) -> list[Flag]:
+        return self.quizzer.flags(session_id)
+
+    def check(
+        self,
+        question: str,
+        answer: str,
+        session_id: str | None = None,
+        *,
+        reference: str | None = None,
+    ) -> Check:
+        """Grade `answer` against what the notes say about `question` (tutor.answercheck)."""
+        from tutor.answercheck import check_prepared
+
+        question, _ = self._check(question, session_id, None)
+        if not isinstance(answer, str) or len(answer) > self.settings.max_message_chars:
+            raise InvalidInput(
+                f"The answer must be text of at most {self.settings.max_message_chars} characters."
+            )
+        prepared = self._prepare(question, session_id)
+        return check_prepared(
+            prepared,
+            answer,
+            settings=self.settings,
+            reference=reference,
+            llm=self.llm,
+            provider=self.provider,
+        )
 
     def progress(self, session_id: str) -> Progress:
         progress = self.quizzer.progress(session_id)

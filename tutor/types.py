@@ -148,3 +148,28 @@ class Progress(BaseModel):
     weakest: list[str] = []
     history: list[DayHistory] = []  # per day with graded answers, oldest first
     tests: list[PastTest] = []  # finished practice tests, newest first
+
+
+class Check(BaseModel):
+    """An answer to any question checked against what the notes say (POST /v1/check)."""
+
+    verdict: Verdict
+    score: float = Field(ge=0, le=1)
+    feedback: str
+    reference_answer: str  # what the notes say ("" when they do not cover the question)
+    key_points: list[str] = []
+    citations: list[Citation] = []
+    provider: str = "offline"
+    nearest_topics: list[str] = []  # when the notes do not cover the question
+
+
+class Flag(BaseModel):
+    """A learner's flag on a bad quiz item: not served to them again, listed for the owner."""
+
+    quiz_id: str
+    item_id: str
+    session_id: str
+    question: str
+    section: str
+    reason: str = ""
+    created_at: str

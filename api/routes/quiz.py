@@ -1,14 +1,17 @@
-"""Quiz: POST /v1/quiz, POST /v1/quiz/{id}/answer, POST /v1/quiz/{id}/hint."""
+"""Quiz: POST /v1/quiz, then per quiz id: answer, hint, rate, override and flag."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Path
+from pydantic import BaseModel, Field, StringConstraints
 
 from api.deps import JSON_BODY, SettingsDep, TutorDep
 from api.errors import ERROR_RESPONSES, unprocessable
 from api.routes.chat import check_length
 from api.schemas import QuizAnswerIn, QuizIn
-from tutor.types import Grade, Hint, QuizItem
+from tutor.types import Flag, Grade, Hint, QuizItem, Rating
 
 router = APIRouter(prefix="/v1/quiz", tags=["quiz"], responses=ERROR_RESPONSES)
 
@@ -42,3 +45,38 @@ def answer(
 def hint(tutor: TutorDep, quiz_id: str = QuizId) -> Hint:
     """The next hint: first the section, then a key term, then the answer."""
     return tutor.hint(quiz_id)
+
+
+class RateIn(BaseModel):
+    rating: Rating = Field(
+        description="again (wrong or only partly right), hard, good or easy, as in Anki."
+    )
+
+
+class OverrideIn(BaseModel):
+    correct: bool = Field(description="true: I was right; false: I was wrong after all.")
+
+
+class FlagIn(BaseModel):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = Field(
+        default="", description="What is wrong with the item (optional)."
+    )
+
+
+@router.post("/{quiz_id}/rate", response_model=Grade, dependencies=JSON_BODY)
+def rate(body: RateIn, tutor: TutorDep, quiz_id: str = QuizId) -> Grade:
+    """Rate yourself on a graded answer (after an "unsure" verdict, or any other): the rating
+    schedules the next review and counts in progress."""
+    return tutor.rate(quiz_id, body.rating)
+
+
+@router.post("/{quiz_id}/override", response_model=Grade, dependencies=JSON_BODY)
+def override(body: OverrideIn, tutor: TutorDep, quiz_id: str = QuizId) -> Grade:
+    """ "I was right": override the verdict; recorded as overridden and re-scheduled."""
+    return tutor.override(quiz_id, body.correct)
+
+
+@router.post("/{quiz_id}/flag", response_model=Flag, dependencies=JSON_BODY)
+def flag(tutor: TutorDep, body: FlagIn | None = None, quiz_id: str = QuizId) -> Flag:
+    """Flag a bad item: it is not served to you again, and the notes' owner sees the flag."""
+    return tutor.flag(quiz_id, body.reason if body else "")

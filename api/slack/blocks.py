@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from tutor.practice import PracticeResult, PracticeTest
-from tutor.types import Answer, Citation, Grade, Progress, QuizItem
+from tutor.types import Answer, Check, Citation, Grade, Progress, QuizItem
 
 Block = dict[str, Any]
 
@@ -18,6 +18,7 @@ LETTERS = "ABCDEFGHIJ"
 QUIZ_ACTION_PREFIX = "quiz_answer_"
 TEST_ACTION_PREFIX = "test_answer_"
 TEST_PICK_ACTION = "test_pick"
+FLAG = "flag"  # the flag button's "answer": flags the item instead of grading it
 
 HELP_TEXT = (
     "*Notes Tutor* answers from your study notes, with citations.\n"
@@ -25,6 +26,7 @@ HELP_TEXT = (
     "• `/tutor quiz [topic]`: a multiple-choice question; click an answer or reply in the thread\n"
     "• `/tutor test [n]`: a short practice test (5 to 10 questions) in a thread, then your score\n"
     "• `/tutor progress`: your weak topics and what is due for review (only you see it)\n"
+    "• `/tutor check QUESTION | ANSWER`: is your answer right, by the notes? (only you see it)\n"
     "• `/tutor help`: this message\n"
     "Mention me in a channel or send me a direct message to ask; I answer in a thread, "
     "and follow-ups in that thread keep the conversation."
@@ -122,6 +124,13 @@ def quiz_blocks(item: QuizItem, *, asker: str | None = None) -> list[Block]:
             for i in range(len(lines))
         ]
         blocks.append({"type": "actions", "block_id": f"quiz:{item.id}"[:255], "elements": buttons})
+    flag = {
+        "type": "button",
+        "action_id": f"{QUIZ_ACTION_PREFIX}{FLAG}",
+        "text": {"type": "plain_text", "text": "Flag a bad question"},
+        "value": quiz_value(item.id, FLAG),
+    }
+    blocks.append({"type": "actions", "block_id": f"flag:{item.id}"[:255], "elements": [flag]})
     blocks.append(context("Click an answer, or reply in this thread in your own words."))
     return blocks
 
@@ -142,7 +151,13 @@ def quiz_text(item: QuizItem) -> str:
 
 def grade_blocks(grade: Grade, *, user: str | None = None) -> list[Block]:
     who = f", <@{user}>" if user else ""
-    verdict = f":white_check_mark: Correct{who}!" if grade.correct else f":x: Not quite{who}."
+    verdict = (
+        f":white_check_mark: Correct{who}!"
+        if grade.correct
+        else f":grey_question: Not sure{who}: compare with the notes and rate yourself."
+        if grade.verdict == "unsure"
+        else f":x: Not quite{who}."
+    )
     blocks: list[Block] = [
         section(f"{verdict}\n{to_mrkdwn(grade.feedback)}"),
         section(f"*Answer:* {to_mrkdwn(grade.reference_answer)}"),
@@ -286,3 +301,22 @@ def test_result_blocks(result: PracticeResult) -> list[Block]:
 
 def test_result_text(result: PracticeResult) -> str:
     return f"Test score {result.correct}/{result.total} ({result.score:.0%})."
+
+
+def check_blocks(result: Check, *, question: str, answer: str) -> list[Block]:
+    """`/tutor check`: the verdict, why, and what the notes say."""
+    icon = {"correct": ":white_check_mark:", "incorrect": ":x:", "unsure": ":grey_question:"}
+    blocks: list[Block] = [
+        context(f"*Q:* {escape(question)} · *Your answer:* {escape(answer) or '(empty)'}"),
+        section(
+            f"{icon[result.verdict]} *{result.verdict.capitalize()}.* {to_mrkdwn(result.feedback)}"
+        ),
+    ]
+    if result.reference_answer:
+        blocks.append(section(f"*The notes say:* {to_mrkdwn(result.reference_answer)}"))
+    blocks.extend(citation_blocks(result.citations))
+    return blocks
+
+
+def check_text(result: Check) -> str:
+    return _clip(f"{result.verdict.capitalize()}. {result.feedback}")

@@ -82,6 +82,13 @@ class SlackBot:
                 await self._quiz_command(parsed.arg or None, command, client, respond)
             elif parsed.kind == "test" and parsed.count is not None:  # else: usage, in the ack
                 await self._test_command(parsed.count, command, client, respond)
+            elif parsed.kind == "check" and (parts := parsed.check_parts()) is not None:
+                result = await self._call(self.tutor.check, parts[0], parts[1])
+                await respond(
+                    text=ui.check_text(result),
+                    blocks=ui.check_blocks(result, question=parts[0], answer=parts[1]),
+                    response_type="ephemeral",
+                )
             elif parsed.kind == "progress":
                 progress = await self._call(
                     self.tutor.progress, user_session(command.get("team_id"), user)
@@ -251,6 +258,9 @@ class SlackBot:
             )
             return
         quiz_id, letter = parsed
+        if letter == ui.FLAG:
+            await self._flag(quiz_id, respond)
+            return
         try:
             grade = await self._call(self.tutor.grade, quiz_id, letter)
             self.memory.close_quiz(channel, thread_ts)
@@ -269,6 +279,14 @@ class SlackBot:
         except Exception:
             log.exception("grading a quiz click failed")
             await respond(text=SORRY, response_type="ephemeral", replace_original=False)
+
+    async def _flag(self, quiz_id: str, respond) -> None:
+        try:
+            await self._call(self.tutor.flag, quiz_id, "flagged in Slack")
+            text = "Thanks: the question is flagged, and you won't get it again."
+        except TutorError as exc:
+            text = str(exc)
+        await respond(text=text, response_type="ephemeral", replace_original=False)
 
     async def _close_buttons(
         self,

@@ -441,6 +441,7 @@ function renderGrade(grade, answer) {
       el("button", { type: "button", class: "primary", id: "quiz-next", onclick: newQuestion }, "Next question")),
   ];
   box.replaceChildren(...parts.filter(Boolean));
+  if (window.decorateGrade) decorateGrade(grade, box); // check.js: self-rating, "I was right", flag
   $("#quiz-hint").disabled = true;
   $("#quiz-next").focus();
 }

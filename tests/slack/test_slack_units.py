@@ -88,12 +88,12 @@ def test_grade_blocks_show_verdict_answer_and_section():
     grade = Grade(
         quiz_id="q1",
         correct=False,
+        verdict="incorrect",
         score=0,
         feedback="No.",
         reference_answer="B",
         section="S3 > Versioning",
         citations=[citation(1, "S3 > Versioning")],
-        verdict="incorrect",
     )
     flat = json.dumps(ui.grade_blocks(grade, user="U1"))
     assert "Not quite, <@U1>" in flat and "*Answer:* B" in flat

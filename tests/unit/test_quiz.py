@@ -118,8 +118,10 @@ def test_short_answer_good_beats_bad(quizzer):
         with quizzer.sessionmaker.begin() as db:
             db.get(QuizRow, q.id).item = item.model_dump()
         grades[label] = quizzer.grade(q.id, answer)
-    assert grades["good"].correct and not grades["bad"].correct
-    assert grades["good"].score > grades["bad"].score + 0.3
+    # Offline, an open answer is decided only on clear evidence: the loose right answer is never
+    # called wrong, the unrelated one never right, and the learner rates an "unsure" one.
+    assert grades["good"].verdict != "incorrect" and grades["bad"].verdict != "correct"
+    assert grades["good"].score > grades["bad"].score
     assert "Reread “AWS Secrets Manager”" in grades["bad"].feedback
 
 
@@ -223,7 +225,8 @@ def test_llm_grader_with_rubric_and_offline_fallback(tutor, tmp_path):
     with down.sessionmaker.begin() as db:
         db.get(QuizRow, q.id).item = item.model_dump()
     grade = down.grade(q.id, item.evidence)
-    assert grade.provider == "offline" and grade.correct
+    assert grade.provider == "offline" and grade.correct and grade.verdict == "correct"
+    assert "graded offline" in grade.feedback
 
 
 def test_numeric_choices_are_matched_by_their_text(quizzer):

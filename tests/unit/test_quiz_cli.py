@@ -53,7 +53,8 @@ def test_loop_question_hints_retry_answer_skip_quit(tutor, tmp_path):
 def test_open_answers_in_the_loop(tutor, tmp_path):
     quizzer = make_quizzer(tutor, tmp_path)
     out = Console(record=True, width=120)
-    answers = iter([lambda: latest(quizzer).answer])
+    # The key's words: "correct", or "unsure" and then the learner's own rating counts.
+    answers = iter([lambda: latest(quizzer).answer, lambda: "meh", lambda: "good"])
     right = quiz_loop(
         quizzer,
         session_id="o",
@@ -64,6 +65,42 @@ def test_open_answers_in_the_loop(tutor, tmp_path):
         count=1,
     )
     assert right == 1 and "Correct" in out.export_text()
+
+
+class ShortAnswers:
+    """The quizzer, serving a free-text ("short") item whatever the bank picks."""
+
+    def __init__(self, quizzer) -> None:
+        self.quizzer = quizzer
+        bank = quizzer.index.current().bank.items
+        self.item = next(i for i in bank if i.kind == "short" and i.topic == "S3")
+
+    def __getattr__(self, name):
+        return getattr(self.quizzer, name)
+
+    def quiz(self, session_id, **kwargs):
+        served = self.quizzer.quiz(session_id, **kwargs)
+        with self.quizzer.sessionmaker.begin() as db:
+            db.get(QuizRow, served.id).item = self.item.model_dump()
+        return served
+
+
+def test_unsure_asks_for_a_self_rating(tutor, tmp_path):
+    quizzer = make_quizzer(tutor, tmp_path)
+    out = Console(record=True, width=120)
+    answers = iter(["it encrypts stuff", "hard"])
+    right = quiz_loop(
+        ShortAnswers(quizzer),
+        session_id="u",
+        topic="S3",
+        kind="open",
+        ask=lambda _: next(answers),
+        out=out,
+        count=1,
+    )
+    text = out.export_text()
+    assert "Unsure" in text and right == 1  # "hard" is a right answer, recalled with effort
+    assert quizzer.progress("u").topics[0].correct == 1
 
 
 def test_command_reports_bad_settings_without_traceback(monkeypatch):
