@@ -67,7 +67,7 @@ def choice_indexes(answer: str | list[str], choices: list[str]) -> set[int]:
         if ";" in text:  # choice texts, as the reference answer lists them: "X; Y"
             parts = [p.strip() for p in text.split(";") if p.strip()]
         else:
-            parts = [p for p in re.split(r"[,\s]+", text) if p]
+            parts = [p for p in re.split(r"[,\s/&+]+|\band\b", text) if p.strip()]
         if len(parts) == 1 and re.fullmatch(r"[A-Za-z]{2,10}", parts[0]):
             parts = list(parts[0])  # "AC"
     elif isinstance(answer, list) and all(isinstance(a, str) for a in answer):

@@ -183,7 +183,7 @@ def test_select_two_items_through_the_api_need_all_and_only_the_keys(settings, t
     import random
 
     from fastapi.testclient import TestClient
-    from support import fixed_index, multi_item
+    from support import fixed_index, mined_only, multi_item
 
     from api.app import create_app
     from tutor.practice import Practice
@@ -192,7 +192,7 @@ def test_select_two_items_through_the_api_need_all_and_only_the_keys(settings, t
     index = tutor.current_index()
     chunk = next(c for c in index.chunks if c.topic == "S3")
     extra = [multi_item(chunk, 10 + n) for n in range(3)]
-    fixed = dataclasses.replace(index, bank=QuizBank(index.bank.items + extra))
+    fixed = dataclasses.replace(index, bank=QuizBank(mined_only(index) + extra))
     practice = Practice(
         settings=settings,
         sessionmaker=tutor.practice.sessionmaker,

@@ -253,7 +253,7 @@ def click_body(
 ) -> str:
     """The block_actions payload Slack sends when `user` clicks button `letter` of a quiz."""
     actions = next(b for b in blocks if b["type"] == "actions")
-    button = next(e for e in actions["elements"] if e["text"]["text"] == letter)
+    button = next(e for e in actions["elements"] if e.get("text", {}).get("text") == letter)
     payload = {
         "type": "block_actions",
         "user": {"id": user, "team_id": TEAM},

@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from support import fixed_index, multi_item
+from support import fixed_index, mined_only, multi_item
 
 from tutor.errors import Conflict, InvalidInput
 from tutor.practice import Practice
@@ -27,7 +27,7 @@ def practice(tutor, clock):
     index = tutor.current_index()
     chunk = next(c for c in index.chunks if c.topic == "S3")
     extra = [multi_item(chunk, n) for n in range(3)]
-    fixed = dataclasses.replace(index, bank=QuizBank(index.bank.items + extra))
+    fixed = dataclasses.replace(index, bank=QuizBank(mined_only(index) + extra))
     return Practice(
         settings=tutor.settings,
         sessionmaker=tutor.practice.sessionmaker,
