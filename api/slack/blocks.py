@@ -113,7 +113,8 @@ def quiz_blocks(item: QuizItem, *, asker: str | None = None) -> list[Block]:
         context(header),
         section(f"*{escape(item.question)}*\n" + "\n".join(lines)),
     ]
-    if choices:
+    several = item.select > 1  # "Select TWO": one click can't answer it; the letters in a reply do
+    if choices and not several:
         buttons = [
             {
                 "type": "button",
@@ -131,7 +132,12 @@ def quiz_blocks(item: QuizItem, *, asker: str | None = None) -> list[Block]:
         "value": quiz_value(item.id, FLAG),
     }
     blocks.append({"type": "actions", "block_id": f"flag:{item.id}"[:255], "elements": [flag]})
-    blocks.append(context("Click an answer, or reply in this thread in your own words."))
+    how = (
+        f"Select {item.select}: reply in this thread with the letters, e.g. `A, C`."
+        if several
+        else "Click an answer, or reply in this thread in your own words."
+    )
+    blocks.append(context(how))
     return blocks
 
 

@@ -386,12 +386,22 @@ function renderQuiz() {
   $("#quiz-open").hidden = Boolean(mcq);
   $("#quiz-keys").hidden = !mcq;
   if (mcq) {
+    const several = (item.select || 1) > 1; // "Select TWO": pick them all, then submit
+    if (several) $("#quiz-topic-label").textContent += ` · select ${item.select}`;
     item.choices.forEach((text, i) => {
       const letter = String.fromCharCode(65 + i);
+      const onclick = several ? () => togglePick(letter) : () => submitAnswer(letter);
       choices.append(el("button", {
-        type: "button", class: "choice", "data-letter": letter, onclick: () => submitAnswer(letter),
+        type: "button", class: "choice", "data-letter": letter, onclick,
+        ...(several ? { "aria-pressed": "false" } : {}),
       }, el("span", { class: "letter", "aria-hidden": "true" }, letter), el("span", {}, text)));
     });
+    if (several) {
+      choices.append(el("button", {
+        type: "button", class: "primary", id: "quiz-submit-picks", disabled: "",
+        onclick: () => submitAnswer(pickedLetters().join(", ")),
+      }, `Submit ${item.select} answers`));
+    }
     choices.querySelector("button").focus();
   } else {
     $("#quiz-answer").value = "";
@@ -399,9 +409,20 @@ function renderQuiz() {
   }
 }
 
+function pickedLetters() {
+  return [...document.querySelectorAll('.choice[aria-pressed="true"]')].map((b) => b.dataset.letter);
+}
+
+function togglePick(letter) {
+  if (!quizItem || quizDone) return;
+  const button = document.querySelector(`.choice[data-letter="${CSS.escape(letter)}"]`);
+  button.setAttribute("aria-pressed", String(button.getAttribute("aria-pressed") !== "true"));
+  $("#quiz-submit-picks").disabled = pickedLetters().length !== quizItem.select;
+}
+
 async function submitAnswer(answer) {
   if (!quizItem || quizDone || !answer.trim()) return;
-  const buttons = [...document.querySelectorAll(".choice, #quiz-open button")];
+  const buttons = [...document.querySelectorAll(".choice, #quiz-open button, #quiz-submit-picks")];
   buttons.forEach((b) => (b.disabled = true));
   try {
     const grade = await api(`/v1/quiz/${encodeURIComponent(quizItem.id)}/answer`, { method: "POST", body: { answer } });
@@ -417,12 +438,13 @@ async function submitAnswer(answer) {
 }
 
 function renderGrade(grade, answer) {
-  const picked = quizItem.kind === "mcq" ? document.querySelector(`.choice[data-letter="${CSS.escape(answer)}"]`) : null;
-  if (picked && !grade.correct) picked.classList.add("picked");
+  const letters = quizItem.kind === "mcq" ? answer.split(/[,\s]+/).filter(Boolean) : [];
+  const keyed = grade.reference_answer.split(";").map((t) => t.trim()); // "X; Y" for Select TWO
   document.querySelectorAll(".choice").forEach((b) => {
     const text = b.lastChild.textContent.trim();
-    if (grade.correct && b === picked) b.classList.add("right");
-    else if (text === grade.reference_answer.trim() || grade.reference_answer.trim().startsWith(b.dataset.letter + ")")) b.classList.add("right");
+    const picked = letters.includes(b.dataset.letter);
+    if (picked && !grade.correct) b.classList.add("picked");
+    if ((grade.correct && picked) || keyed.includes(text) || grade.reference_answer.trim().startsWith(b.dataset.letter + ")")) b.classList.add("right");
   });
   const box = $("#quiz-feedback");
   box.hidden = false;
@@ -472,7 +494,11 @@ function setupQuiz() {
     if (key === "H") { e.preventDefault(); getHint(); return; }
     const n = quizItem.choices ? quizItem.choices.length : 0;
     const index = /^[1-9]$/.test(key) ? Number(key) - 1 : key.length === 1 ? key.charCodeAt(0) - 65 : -1;
-    if (quizItem.kind === "mcq" && index >= 0 && index < n) { e.preventDefault(); submitAnswer(String.fromCharCode(65 + index)); }
+    if (quizItem.kind === "mcq" && index >= 0 && index < n) {
+      e.preventDefault();
+      const letter = String.fromCharCode(65 + index);
+      if ((quizItem.select || 1) > 1) togglePick(letter); else submitAnswer(letter);
+    }
   });
 }
 

@@ -108,3 +108,18 @@ def test_slack_routes_are_off_without_both_settings(settings, tutor):
     only_secret = settings.model_copy(update={"slack_signing_secret": SecretStr("s")})
     with TestClient(create_app(only_secret, tutor=tutor)) as client:
         assert client.post("/slack/events", content="{}").status_code == 404
+
+
+def test_a_select_two_quiz_asks_for_the_letters_in_a_reply_not_one_click():
+    item = QuizItem(
+        id="z1",
+        kind="mcq",
+        question="Which TWO protect objects from deletion?",
+        choices=["Versioning", "Lifecycle", "MFA Delete", "CORS", "Replication"],
+        section="S3 > Versioning",
+        select=2,
+    )
+    blocks = ui.quiz_blocks(item)
+    buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert [b["action_id"] for b in buttons] == [f"{ui.QUIZ_ACTION_PREFIX}{ui.FLAG}"]
+    assert "Select 2: reply in this thread with the letters" in json.dumps(blocks)
