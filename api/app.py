@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -27,7 +26,7 @@ from api.observability import (
 from api.routes import admin, chat, health, openai_compat, progress, quiz, search, sources, web
 from api.routes.web import STATIC
 from tutor.config import Settings, get_settings
-from tutor.embeddings import BatchingEmbedder, MiniLMEmbedder
+from tutor.embeddings import serving_embedder
 from tutor.service import Tutor, build_tutor
 
 log = logging.getLogger(__name__)
@@ -49,7 +48,7 @@ def create_app(settings: Settings, tutor: Tutor | None = None, *, warm: bool = F
         owned = tutor is None
         # Concurrent requests share query-embedding calls (bench/load.py measures the gain).
         app.state.tutor = (
-            build_tutor(settings, embedder=BatchingEmbedder(MiniLMEmbedder())) if owned else tutor
+            build_tutor(settings, embedder=serving_embedder(settings)) if owned else tutor
         )
         app.state.jobs = IngestJobs()
         if warm:
@@ -92,17 +91,4 @@ def app_from_env() -> FastAPI:
     """Factory for uvicorn (`--factory`), needed to run several workers; logs as JSON lines."""
     settings = get_settings()
     configure_logging(settings)
-    _one_torch_thread_per_request()
     return create_app(settings, warm=True)
-
-
-def _one_torch_thread_per_request() -> None:
-    """A served tutor runs many small encodes at once, one per request thread: parallelism comes
-    from the requests, and torch's own intra-op threads only fight them for the cores (measured:
-    a query encode took 59 ms with 2 threads, 15 ms with 1, on a busy 2-core machine, and 8-way
-    throughput was the same). An operator's OMP_NUM_THREADS wins."""
-    if "OMP_NUM_THREADS" in os.environ:
-        return
-    import torch
-
-    torch.set_num_threads(1)

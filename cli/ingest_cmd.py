@@ -12,7 +12,7 @@ from cli.common import console, load_settings, progress_bar, user_errors
 
 def run_ingest(paths: list[Path], *, reset: bool = False, settings=None, embedder=None):
     from ingest.pipeline import ingest
-    from tutor.embeddings import LazyMiniLMEmbedder
+    from tutor.embeddings import LazyMiniLMEmbedder, make_embedder
     from tutor.store import ChromaStore
 
     settings = settings or load_settings()
@@ -29,7 +29,9 @@ def run_ingest(paths: list[Path], *, reset: bool = False, settings=None, embedde
             paths,
             settings=settings,
             store=store,
-            embedder=embedder or LazyMiniLMEmbedder(),
+            # one batch job: every core (threads=0)
+            embedder=embedder
+            or LazyMiniLMEmbedder(build=lambda: make_embedder(settings, threads=0)),
             reset=reset,
             progress=progress,
         )

@@ -5,17 +5,29 @@ from __future__ import annotations
 import os
 
 import pytest
-from support import CORPUS, NOTES, ROOT, make_settings  # noqa: F401  (re-exported)
+from support import CORPUS, MODEL_CACHE, NOTES, ROOT, make_settings  # noqa: F401  (re-exported)
 
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
 for key in [k for k in os.environ if k.startswith("TUTOR_") and not k.startswith("TUTOR_TEST_")]:
     del os.environ[key]  # tests build their own Settings; the developer's shell must not leak in
+# The ONNX export of MiniLM, made once and shared by every test's data dir and server process.
+os.environ["TUTOR_EMBEDDING__CACHE_DIR"] = str(MODEL_CACHE)
 
 
 @pytest.fixture(scope="session")
 def embedder():
+    """The model a served tutor uses: MiniLM on the default backend (ONNX Runtime)."""
+    from tutor.config import Settings
+    from tutor.embeddings import make_embedder
+
+    return make_embedder(Settings(_env_file=None), threads=0)
+
+
+@pytest.fixture(scope="session")
+def torch_embedder():
+    """The same weights on sentence-transformers and torch (TUTOR_EMBEDDING__BACKEND=torch)."""
     from tutor.embeddings import MiniLMEmbedder
 
     return MiniLMEmbedder()

@@ -31,6 +31,20 @@ class ChunkSettings(BaseModel):
     overlap_chars: int = Field(default=120, ge=0)
 
 
+class EmbeddingSettings(BaseModel):
+    # "onnx": MiniLM exported to ONNX from the packaged weights at first start (cached under
+    # cache_dir, keyed by the weights' sha256) and run by ONNX Runtime; "torch":
+    # sentence-transformers on torch. Same vectors (cosine > 0.999); onnx embeds a question in
+    # about half the time and the server skips the torch import.
+    backend: Literal["onnx", "torch"] = "onnx"
+    # Intra-op threads per model call in a served or CLI tutor (0: one per core). One is best
+    # under load: parallelism comes from the requests, and the batcher joins their questions.
+    threads: int = Field(default=1, ge=0)
+    # Questions from concurrent requests embedded together in one model call.
+    max_batch: int = Field(default=32, ge=1, le=256)
+    cache_dir: Path | None = None  # where the ONNX export is kept; default DATA_DIR/models
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="TUTOR_", env_nested_delimiter="__", env_file=".env", extra="ignore"
@@ -64,6 +78,7 @@ class Settings(BaseSettings):
 
     retrieval: RetrievalSettings = RetrievalSettings()
     chunking: ChunkSettings = ChunkSettings()
+    embedding: EmbeddingSettings = EmbeddingSettings()
 
     @field_validator("llm")
     @classmethod
@@ -109,6 +124,10 @@ class Settings(BaseSettings):
     def index_dir(self) -> Path:
         """Artifacts built beside the store at ingest (BM25, quiz bank), one folder per collection."""
         return self.data_dir / "index"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.embedding.cache_dir or self.data_dir / "models"
 
     @property
     def sqlalchemy_url(self) -> str:

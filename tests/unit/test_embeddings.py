@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
+from support import CORPUS, ROOT, make_settings, wait_for
 
 from tutor.embeddings import (
     MODEL_SHA256,
     BatchingEmbedder,
     Embedder,
+    MiniLMEmbedder,
+    OnnxMiniLMEmbedder,
+    make_embedder,
     model_path,
     weights_sha256,
 )
+from tutor.onnx_export import ensure_onnx
 
 
 def test_weights_are_the_pinned_file():
@@ -63,9 +68,11 @@ class CountingEmbedder(Embedder):
         self.inner, self.started = inner, started
         self.name, self.dimension = inner.name, inner.dimension
         self.sizes: list[int] = []
+        self.started_calls = 0
 
     def embed_batch(self, texts):
-        self.started.wait(timeout=5)  # hold the first call until every question is queued
+        self.started_calls += 1
+        self.started.wait(timeout=120)  # hold the first call until every question is queued
         self.sizes.append(len(texts))
         if texts and texts[0] == "boom":
             raise RuntimeError("model failed")
@@ -80,7 +87,8 @@ def test_concurrent_questions_share_model_calls_and_get_their_own_vectors(embedd
     batching = BatchingEmbedder(counting)
     with ThreadPoolExecutor(max_workers=12) as pool:
         futures = [pool.submit(batching.embed_query, q) for q in questions]
-        time.sleep(0.3)  # all twelve are waiting (the first inside the held model call)
+        # The first is inside the held model call; wait until the other eleven are queued.
+        wait_for(lambda: counting.started_calls == 1 and batching.queued == 11, timeout_s=60)
         go.set()
         vectors = [f.result(timeout=30) for f in futures]
     for vector, want in zip(vectors, expected):
@@ -97,3 +105,45 @@ def test_a_failed_model_call_reaches_its_callers_and_the_batcher_keeps_serving(e
         batching.embed_query("boom")
     vector = batching.embed_query("S3 versioning")
     np.testing.assert_allclose(vector, embedder.embed_query("S3 versioning"), atol=1e-5)
+
+
+def dev_questions_and_note_chunks() -> list[str]:
+    lines = (ROOT / "evals/data/dev.jsonl").read_text().splitlines()
+    questions = [json.loads(line)["question"] for line in lines if line.strip()][:60]
+    notes = " ".join(p.read_text() for p in sorted(CORPUS.glob("*.txt")))
+    return questions + [notes[i : i + 800] for i in range(0, 40 * 800, 800)] + [notes[:6000]]
+
+
+def test_onnx_vectors_match_torch(embedder, torch_embedder):
+    """The served backend (ONNX Runtime) gives torch's vectors: notes ingested with one are
+    searched with the other. Short questions, 800-char chunks and a text past 256 tokens."""
+    assert isinstance(embedder, OnnxMiniLMEmbedder)
+    texts = dev_questions_and_note_chunks()
+    onnx, torch = embedder.embed_batch(texts), torch_embedder.embed_batch(texts)
+    cosines = (onnx * torch).sum(axis=1)
+    assert cosines.min() > 0.999, (cosines.argmin(), cosines.min())
+    np.testing.assert_allclose(np.linalg.norm(onnx, axis=1), 1.0, rtol=1e-4)
+    # One at a time (the served path) and inside a padded batch agree too.
+    alone = embedder.embed_query(texts[0])
+    assert float(alone @ torch[0]) > 0.999
+
+
+def test_the_onnx_export_is_made_once_and_reused(tmp_path):
+    """The first start exports from the packaged weights into the cache; later ones reuse it."""
+    settings = make_settings(tmp_path / "data", embedding={"cache_dir": tmp_path / "models"})
+    first = ensure_onnx(settings.model_cache_dir)
+    assert first.parent == tmp_path / "models" and MODEL_SHA256[:16] in first.name
+    stamp = first.stat().st_mtime_ns
+    assert ensure_onnx(settings.model_cache_dir) == first and first.stat().st_mtime_ns == stamp
+    assert [p.name for p in first.parent.glob("*.onnx*")] == [first.name]  # no partial file left
+    built = make_embedder(settings)
+    assert isinstance(built, OnnxMiniLMEmbedder)
+    vector = built.embed_query("S3 versioning keeps old copies")
+    assert vector.shape == (384,) and abs(float(np.linalg.norm(vector)) - 1) < 1e-4
+
+
+def test_the_backend_setting_picks_the_runtime(tmp_path, torch_embedder):
+    settings = make_settings(tmp_path, embedding={"backend": "torch"})
+    assert isinstance(make_embedder(settings), MiniLMEmbedder)
+    with pytest.raises(ValueError, match="backend"):
+        make_settings(tmp_path, embedding={"backend": "tensorflow"})
