@@ -32,7 +32,7 @@ COPY cli cli
 RUN pip install --extra-index-url "$TORCH_INDEX" -c requirements.lock .
 
 # MiniLM to ONNX once, into the image (the file name carries the weights' sha256).
-RUN python -m tutor.onnx_export /opt/tutor/models
+RUN python -m tutor.onnx_export /opt/tutor/models none int8
 
 COPY corpus corpus
 RUN useradd --create-home --uid 10001 tutor && mkdir -p /data && chown tutor /data

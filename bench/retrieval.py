@@ -103,22 +103,29 @@ def measure(search: Search, items: Sequence[EvalItem]) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dataset", type=Path, default=ROOT / "evals/data/dev.jsonl")
-    parser.add_argument("--backends", nargs="+", default=["onnx", "torch"])
+    parser.add_argument(
+        "--backends", nargs="+", default=["onnx", "torch"], help="onnx, onnx-int8, torch"
+    )
+    parser.add_argument("--no-peers", action="store_true", help="only this pipeline's rows")
     args = parser.parse_args()
     items = [i for i in load_dataset(args.dataset) if i.in_scope and i.key_facts]
     console = Console(width=max(Console().width, 110))
     rows: list[tuple[str, list[str], dict[str, float]]] = []
     for backend in args.backends:
-        settings = Settings(_env_file=None, embedding={"backend": backend})
+        runtime, _, quantize = backend.partition("-")
+        settings = Settings(
+            _env_file=None, embedding={"backend": runtime, "quantize": quantize or "none"}
+        )
         embedder = make_embedder(settings, threads=0)
         with tempfile.TemporaryDirectory() as tmp:
             search, chunks = pipeline_search(embedder, Path(tmp))
             rows.append((f"(a) this pipeline, {backend}", chunks, measure(search, items)))
-    tutorial = tutorial_chunks()
-    rows.append(
-        ("(b) tutorial default", tutorial, measure(tutorial_dense(embedder, tutorial), items))
-    )
-    rows.append(("(c) BM25 alone", tutorial, measure(bm25_alone(tutorial), items)))
+    if not args.no_peers:
+        tutorial = tutorial_chunks()
+        rows.append(
+            ("(b) tutorial default", tutorial, measure(tutorial_dense(embedder, tutorial), items))
+        )
+        rows.append(("(c) BM25 alone", tutorial, measure(bm25_alone(tutorial), items)))
 
     table = Table(title=f"Retrieval on {args.dataset.name}: {len(items)} in-scope questions")
     table.add_column("system")

@@ -37,11 +37,17 @@ class EmbeddingSettings(BaseModel):
     # sentence-transformers on torch. Same vectors (cosine > 0.999); onnx embeds a question in
     # about half the time and the server skips the torch import.
     backend: Literal["onnx", "torch"] = "onnx"
+    # onnx only: "int8" quantizes the exported MatMul weights (per channel, dynamic): about 3x
+    # less CPU a question, cosine to fp32 about 0.995. Ingest and serve with the same choice.
+    quantize: Literal["none", "int8"] = "none"
     # Intra-op threads per model call in a served or CLI tutor (0: one per core). One is best
     # under load: parallelism comes from the requests, and the batcher joins their questions.
     threads: int = Field(default=1, ge=0)
     # Questions from concurrent requests embedded together in one model call.
     max_batch: int = Field(default=32, ge=1, le=256)
+    # Threads making those model calls; each takes every question waiting when it is free. Two
+    # let a 2-core machine embed two batches at once (bench/load.py: 8-way throughput 1.3x).
+    batch_workers: int = Field(default=2, ge=1, le=64)
     cache_dir: Path | None = None  # where the ONNX export is kept; default DATA_DIR/models
 
 

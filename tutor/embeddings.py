@@ -122,6 +122,9 @@ class OnnxMiniLMEmbedder(Embedder):
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        # Idle pool threads sleep instead of spinning: on a busy machine spinning takes the cores
+        # the requests (and other processes) need.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(
             str(model_file), options, providers=["CPUExecutionProvider"]
         )
@@ -150,12 +153,16 @@ def make_embedder(settings: Settings, *, threads: int | None = None) -> Embedder
         return MiniLMEmbedder(threads=threads)
     from tutor.onnx_export import ensure_onnx
 
-    return OnnxMiniLMEmbedder(ensure_onnx(settings.model_cache_dir), threads=threads)
+    model_file = ensure_onnx(settings.model_cache_dir, quantize=config.quantize)
+    return OnnxMiniLMEmbedder(model_file, threads=threads)
 
 
 def serving_embedder(settings: Settings) -> BatchingEmbedder:
     """What a served tutor embeds with: the configured model behind the query batcher."""
-    return BatchingEmbedder(make_embedder(settings), max_batch=settings.embedding.max_batch)
+    config = settings.embedding
+    return BatchingEmbedder(
+        make_embedder(settings), max_batch=config.max_batch, workers=config.batch_workers
+    )
 
 
 class LazyMiniLMEmbedder(Embedder):
@@ -193,12 +200,15 @@ class BatchingEmbedder(Embedder):
     waits for nobody. Document batches (ingest, warm-up) go straight to the model.
     """
 
-    def __init__(self, inner: Embedder, *, max_batch: int = 32) -> None:
+    def __init__(self, inner: Embedder, *, max_batch: int = 32, workers: int = 1) -> None:
+        """`workers`: threads making model calls, each taking every question waiting when it
+        is free; more than one lets batches run side by side on several cores."""
         self.inner = inner
         self.name, self.dimension = inner.name, inner.dimension
         self.max_batch = max_batch
         self._waiting: queue.SimpleQueue[tuple[str, Future[np.ndarray]]] = queue.SimpleQueue()
-        threading.Thread(target=self._serve, name="query-embedder", daemon=True).start()
+        for n in range(workers):
+            threading.Thread(target=self._serve, name=f"query-embedder-{n}", daemon=True).start()
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         return self.inner.embed_batch(texts)
