@@ -7,9 +7,9 @@ Both run as real single-worker uvicorn servers on 127.0.0.1 with the offline tut
 one run. Every request a server gets is a distinct question of evals/data/dev.jsonl (warm-up
 included); both servers get the same questions. Each concurrency's requests are split into
 rounds that alternate tutor and peer, so load from elsewhere on the machine falls on both alike.
-Prints requests/s, p50, p95, errors, each server's peak RSS (VmHWM from /proc), and per
-concurrency the ratios to the peer with the targets: at 8, >= 1.5x throughput and p95 <= 1.0x;
-at 1, p50 <= 1.0x.
+Prints requests/s, p50, p95, CPU ms per request (from /proc: steadier than wall clock on a
+shared machine), errors, each server's peak RSS (VmHWM), and per concurrency the ratios to the
+peer with the targets: at 8, >= 1.5x throughput and p95 <= 1.0x; at 1, p50 <= 1.0x.
 """
 
 from __future__ import annotations
@@ -72,6 +72,13 @@ def start(app: str, env: dict[str, str], *, factory: bool = False) -> tuple[subp
     raise SystemExit(f"{app} did not become ready")
 
 
+def cpu_s(pid: int) -> float:
+    """CPU seconds the process has used (user + system, all threads): on a shared machine the
+    figure per request is steadier than wall-clock ones."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -125,6 +132,7 @@ def merge(parts: list[dict]) -> dict:
         "p50": statistics.median(latencies) * 1000,
         "p95": latencies[int(0.95 * (len(latencies) - 1))] * 1000,
         "errors": sum(p["errors"] for p in parts),
+        "cpu_ms": sum(p["cpu"] for p in parts) / len(latencies) * 1000,
     }
 
 
@@ -175,8 +183,11 @@ def main() -> None:
             parts: dict[str, list[dict]] = {name: [] for name, _, _ in servers}
             size = -(-count // args.rounds)
             for lo in range(0, count, size):
-                for name, url, _ in servers:
-                    parts[name].append(asyncio.run(hammer(url, batch[lo : lo + size], concurrency)))
+                for name, url, proc in servers:
+                    used = cpu_s(proc.pid)
+                    part = asyncio.run(hammer(url, batch[lo : lo + size], concurrency))
+                    part["cpu"] = cpu_s(proc.pid) - used
+                    parts[name].append(part)
             for name, _, proc in servers:
                 rows.append((name, concurrency, merge(parts[name]), peak_rss_mb(proc.pid)))
     finally:
@@ -187,7 +198,17 @@ def main() -> None:
     table = Table(
         title=f"/v1/chat on loopback, distinct questions, tutor embedding backend {args.backend}"
     )
-    for col in ("server", "concurrency", "req/s", "p50 ms", "p95 ms", "errors", "peak RSS MB"):
+    columns = (
+        "server",
+        "concurrency",
+        "req/s",
+        "p50 ms",
+        "p95 ms",
+        "CPU ms/req",
+        "errors",
+        "peak RSS MB",
+    )
+    for col in columns:
         table.add_column(col, justify="right")
     for name, c, r, rss in rows:
         table.add_row(
@@ -196,6 +217,7 @@ def main() -> None:
             f"{r['rps']:.1f}",
             f"{r['p50']:.0f}",
             f"{r['p95']:.0f}",
+            f"{r['cpu_ms']:.1f}",
             str(r["errors"]),
             f"{rss:.0f}",
         )
