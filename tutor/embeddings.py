@@ -125,6 +125,7 @@ class OnnxMiniLMEmbedder(Embedder):
         # Idle pool threads sleep instead of spinning: on a busy machine spinning takes the cores
         # the requests (and other processes) need.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.model_file = model_file
         self.session = ort.InferenceSession(
             str(model_file), options, providers=["CPUExecutionProvider"]
         )

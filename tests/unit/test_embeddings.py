@@ -149,3 +149,14 @@ def test_the_backend_setting_picks_the_runtime(tmp_path):
     assert isinstance(make_embedder(settings), MiniLMEmbedder)
     with pytest.raises(ValueError, match="backend"):
         make_settings(tmp_path, embedding={"backend": "tensorflow"})
+
+
+def test_int8_stays_near_fp32(tmp_path, embedder):
+    """TUTOR_EMBEDDING__QUANTIZE=int8 (MatMul weights per channel): near the fp32 vectors, and a
+    question still lands nearest its passage. Retrieval on dev: bench/retrieval.py."""
+    settings = make_settings(tmp_path, embedding={"quantize": "int8"})
+    int8 = make_embedder(settings)
+    assert isinstance(int8, OnnxMiniLMEmbedder) and int8.model_file.name.endswith("-int8.onnx")
+    texts = dev_questions_and_note_chunks()
+    cosines = (int8.embed_batch(texts) * embedder.embed_batch(texts)).sum(axis=1)
+    assert cosines.min() > 0.98 and cosines.mean() > 0.99, (cosines.min(), cosines.mean())
