@@ -46,7 +46,8 @@ class EmbeddingSettings(BaseModel):
     # Questions from concurrent requests embedded together in one model call.
     max_batch: int = Field(default=32, ge=1, le=256)
     # Threads making those model calls; each takes every question waiting when it is free. Two
-    # let a 2-core machine embed two batches at once (bench/load.py: 8-way throughput 1.3x).
+    # let a 2-core machine embed two batches at once (bench/load.py, 8-way: 74 req/s against 50
+    # with one, on a busy machine).
     batch_workers: int = Field(default=2, ge=1, le=64)
     cache_dir: Path | None = None  # where the ONNX export is kept; default DATA_DIR/models
 
