@@ -7,7 +7,7 @@ export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test install ingest lint bench eval eval-gate clean
+.PHONY: run test test-fast install ingest lint bench eval eval-gate clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The fast tier: unit tests that load no model (a hash-based fake embedder stands in; tests/fakes.py).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m fast tests/unit
 
 # Lint, format and types on every package (CI runs it before the tests).
 lint: $(STAMP)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -29,7 +28,7 @@ from api.routes import check as check_routes
 from api.routes import tests as practice_tests
 from api.routes.web import STATIC
 from tutor.config import Settings, get_settings
-from tutor.embeddings import BatchingEmbedder, MiniLMEmbedder
+from tutor.embeddings import serving_embedder
 from tutor.service import Tutor, build_tutor
 
 log = logging.getLogger(__name__)
@@ -51,7 +50,7 @@ def create_app(settings: Settings, tutor: Tutor | None = None, *, warm: bool = F
         owned = tutor is None
         # Concurrent requests share query-embedding calls (bench/load.py measures the gain).
         app.state.tutor = (
-            build_tutor(settings, embedder=BatchingEmbedder(MiniLMEmbedder())) if owned else tutor
+            build_tutor(settings, embedder=serving_embedder(settings)) if owned else tutor
         )
         app.state.jobs = IngestJobs()
         if warm:
@@ -98,17 +97,4 @@ def app_from_env() -> FastAPI:
     TUTOR_LOG_FORMAT says text); calling it again in a process replaces, never adds."""
     settings = get_settings()
     configure_logging(settings)
-    _one_torch_thread_per_request()
     return create_app(settings, warm=True)
-
-
-def _one_torch_thread_per_request() -> None:
-    """A served tutor runs many small encodes at once, one per request thread: parallelism comes
-    from the requests, and torch's own intra-op threads only fight them for the cores (measured:
-    a query encode took 59 ms with 2 threads, 15 ms with 1, on a busy 2-core machine, and 8-way
-    throughput was the same). An operator's OMP_NUM_THREADS wins."""
-    if "OMP_NUM_THREADS" in os.environ:
-        return
-    import torch
-
-    torch.set_num_threads(1)

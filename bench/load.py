@@ -1,9 +1,15 @@
 """Bounded load on loopback: the tutor's /v1/chat vs the LangChain tutorial peer, side by side.
 
-    .venv/bin/python bench/load.py [--requests 240] [--concurrency 1 8 32]
+    .venv/bin/python bench/load.py [--requests 120 240] [--concurrency 1 8] [--rounds 4]
+                                   [--backend onnx|torch]
 
-Both run as real single-worker uvicorn servers on 127.0.0.1 with the offline tutor (no LLM).
-Prints requests/s, p50, p95, errors and each server's peak RSS (VmHWM from /proc).
+Both run as real single-worker uvicorn servers on 127.0.0.1 with the offline tutor (no LLM), in
+one run. Every request a server gets is a distinct question of evals/data/dev.jsonl (warm-up
+included); both servers get the same questions. Each concurrency's requests are split into
+rounds that alternate tutor and peer, so load from elsewhere on the machine falls on both alike.
+Prints requests/s, p50, p95, CPU ms per request (from /proc: steadier than wall clock on a
+shared machine), errors, each server's peak RSS (VmHWM), and per concurrency the ratios to the
+peer with the targets: at 8, >= 1.5x throughput and p95 <= 1.0x; at 1, p50 <= 1.0x.
 """
 
 from __future__ import annotations
@@ -66,6 +72,13 @@ def start(app: str, env: dict[str, str], *, factory: bool = False) -> tuple[subp
     raise SystemExit(f"{app} did not become ready")
 
 
+def cpu_s(pid: int) -> float:
+    """CPU seconds the process has used (user + system, all threads): on a shared machine the
+    figure per request is steadier than wall-clock ones."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -73,19 +86,18 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def hammer(url: str, questions: list[str], concurrency: int, total: int) -> dict:
+async def hammer(url: str, questions: list[str], concurrency: int) -> dict:
+    """Each question once, `concurrency` at a time."""
     latencies: list[float] = []
     errors = 0
-    queue = iter(range(total))
+    queue = iter(questions)
 
     async def worker(client: httpx.AsyncClient) -> None:
         nonlocal errors
-        for i in queue:
+        for question in queue:
             started = time.perf_counter()
             try:
-                r = await client.post(
-                    f"{url}/v1/chat", json={"message": questions[i % len(questions)]}
-                )
+                r = await client.post(f"{url}/v1/chat", json={"message": question})
                 if r.status_code != 200:
                     errors += 1
             except httpx.HTTPError:
@@ -97,29 +109,55 @@ async def hammer(url: str, questions: list[str], concurrency: int, total: int) -
         started = time.perf_counter()
         await asyncio.gather(*(worker(client) for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
-    latencies.sort()
+    return {"latencies": latencies, "elapsed": elapsed, "errors": errors}
+
+
+WARMUP = 16
+TARGETS = {8: ("rps", 1.5, "p95", 1.0), 1: (None, None, "p50", 1.0)}
+
+
+def distinct_questions() -> list[str]:
+    seen: dict[str, None] = {}
+    for line in (ROOT / "evals/data/dev.jsonl").read_text().splitlines():
+        if line.strip():
+            seen.setdefault(json.loads(line)["question"].strip(), None)
+    return list(seen)
+
+
+def merge(parts: list[dict]) -> dict:
+    latencies = sorted(x for p in parts for x in p["latencies"])
+    elapsed = sum(p["elapsed"] for p in parts)
     return {
-        "rps": total / elapsed,
+        "rps": len(latencies) / elapsed,
         "p50": statistics.median(latencies) * 1000,
         "p95": latencies[int(0.95 * (len(latencies) - 1))] * 1000,
-        "errors": errors,
+        "errors": sum(p["errors"] for p in parts),
+        "cpu_ms": sum(p["cpu"] for p in parts) / len(latencies) * 1000,
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=240)
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--requests", type=int, nargs="+", default=[120, 240])
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--backend", default=os.environ.get("TUTOR_EMBEDDING__BACKEND", "onnx"))
     args = parser.parse_args()
+    counts = (args.requests * len(args.concurrency))[: len(args.concurrency)]
 
-    questions = [
-        json.loads(line)["question"]
-        for line in (ROOT / "evals/data/dev.jsonl").read_text().splitlines()
-        if line.strip()
-    ]
+    questions = distinct_questions()
+    needed = WARMUP + sum(counts)
+    if needed > len(questions):
+        raise SystemExit(
+            f"{needed} requests need {needed} distinct questions; dev has {len(questions)}"
+        )
     data_dir = tempfile.mkdtemp(prefix="bench-load-")
     env = {
         "TUTOR_DATA_DIR": data_dir,
+        "TUTOR_EMBEDDING__BACKEND": args.backend,
+        "TUTOR_EMBEDDING__CACHE_DIR": os.environ.get(
+            "TUTOR_EMBEDDING__CACHE_DIR", str(ROOT / ".data" / "models")
+        ),
         "TUTOR_RATE_LIMIT": "1000000/minute",
         "TUTOR_LOG_LEVEL": "WARNING",
         "ANONYMIZED_TELEMETRY": "False",
@@ -133,24 +171,44 @@ def main() -> None:
     )
     tutor, tutor_url = start("api.app:app_from_env", env, factory=True)
     peer, peer_url = start("bench.peer_app:app", env)
+    servers = (("notes-tutor", tutor_url, tutor), ("peer (tutorial)", peer_url, peer))
     rows = []
     try:
-        for name, url in (("notes-tutor", tutor_url), ("peer (tutorial)", peer_url)):
-            asyncio.run(hammer(url, questions, 4, 40))  # warm up
-        for concurrency in args.concurrency:
-            for name, url, proc in (
-                ("notes-tutor", tutor_url, tutor),
-                ("peer (tutorial)", peer_url, peer),
-            ):
-                result = asyncio.run(hammer(url, questions, concurrency, args.requests))
-                rows.append((name, concurrency, result, peak_rss_mb(proc.pid)))
+        for _, url, _ in servers:
+            asyncio.run(hammer(url, questions[:WARMUP], 4))
+        offset = WARMUP
+        for concurrency, count in zip(args.concurrency, counts):
+            batch = questions[offset : offset + count]
+            offset += count
+            parts: dict[str, list[dict]] = {name: [] for name, _, _ in servers}
+            size = -(-count // args.rounds)
+            for lo in range(0, count, size):
+                for name, url, proc in servers:
+                    used = cpu_s(proc.pid)
+                    part = asyncio.run(hammer(url, batch[lo : lo + size], concurrency))
+                    part["cpu"] = cpu_s(proc.pid) - used
+                    parts[name].append(part)
+            for name, _, proc in servers:
+                rows.append((name, concurrency, merge(parts[name]), peak_rss_mb(proc.pid)))
     finally:
         for proc in (tutor, peer):
             proc.terminate()
             proc.wait(timeout=30)
 
-    table = Table(title=f"/v1/chat on loopback, {args.requests} requests per row")
-    for col in ("server", "concurrency", "req/s", "p50 ms", "p95 ms", "errors", "peak RSS MB"):
+    table = Table(
+        title=f"/v1/chat on loopback, distinct questions, tutor embedding backend {args.backend}"
+    )
+    columns = (
+        "server",
+        "concurrency",
+        "req/s",
+        "p50 ms",
+        "p95 ms",
+        "CPU ms/req",
+        "errors",
+        "peak RSS MB",
+    )
+    for col in columns:
         table.add_column(col, justify="right")
     for name, c, r, rss in rows:
         table.add_row(
@@ -159,16 +217,27 @@ def main() -> None:
             f"{r['rps']:.1f}",
             f"{r['p50']:.0f}",
             f"{r['p95']:.0f}",
+            f"{r['cpu_ms']:.1f}",
             str(r["errors"]),
             f"{rss:.0f}",
         )
     Console().print(table)
-    for c in args.concurrency:
+    for c, count in zip(args.concurrency, counts):
         ours = next(r for n, cc, r, _ in rows if n == "notes-tutor" and cc == c)
-        peer_r = next(r for n, cc, r, _ in rows if n != "notes-tutor" and cc == c)
+        theirs = next(r for n, cc, r, _ in rows if n != "notes-tutor" and cc == c)
+        ratios = {k: ours[k] / theirs[k] for k in ("rps", "p50", "p95")}
+        verdicts = []
+        up, floor, down, ceiling = TARGETS.get(c, (None, None, None, None))
+        if up:
+            verdicts.append(f"{up} >= {floor}: {'met' if ratios[up] >= floor else 'MISSED'}")
+        if down:
+            verdicts.append(
+                f"{down} <= {ceiling}: {'met' if ratios[down] <= ceiling else 'MISSED'}"
+            )
         print(
-            f"concurrency {c}: throughput {ours['rps'] / peer_r['rps']:.2f}x the peer's, "
-            f"p95 {ours['p95'] / peer_r['p95']:.2f}x the peer's"
+            f"concurrency {c} ({count} requests each): throughput {ratios['rps']:.2f}x the peer's,"
+            f" p50 {ratios['p50']:.2f}x, p95 {ratios['p95']:.2f}x"
+            + (f"  [{'; '.join(verdicts)}]" if verdicts else "")
         )
 
 

@@ -1,6 +1,9 @@
 """Retrieval quality side by side with peers, in one run, on the dev set's in-scope questions.
 
-    .venv/bin/python bench/retrieval.py [--dataset evals/data/dev.jsonl]
+    .venv/bin/python bench/retrieval.py [--dataset evals/data/dev.jsonl] [--backends onnx torch]
+
+(a) runs once per embedding backend (TUTOR_EMBEDDING__BACKEND): the ONNX Runtime export must
+    retrieve as torch does (within 0.005 on every column).
 
 (a) this pipeline: the real notes ingested into a temporary data dir, tutor.search (hybrid BM25 +
     dense, RRF), exactly what the API serves;
@@ -36,7 +39,8 @@ from rich.table import Table
 from bench.peers import tutorial_chunks, tutorial_store
 from evals.dataset import EvalItem, load_dataset
 from evals.metrics import HitAtChars, HitAtK, ItemResult, RetrievedPassage
-from tutor.embeddings import Embedder, MiniLMEmbedder
+from tutor.config import Settings
+from tutor.embeddings import Embedder, make_embedder
 
 DEPTH = 20  # ranked passages per question: more than enough to fill 4000 characters
 Search = Callable[[str], list[str]]
@@ -99,14 +103,24 @@ def measure(search: Search, items: Sequence[EvalItem]) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dataset", type=Path, default=ROOT / "evals/data/dev.jsonl")
+    parser.add_argument(
+        "--backends", nargs="+", default=["onnx", "torch"], help="onnx, onnx-int8, torch"
+    )
+    parser.add_argument("--no-peers", action="store_true", help="only this pipeline's rows")
     args = parser.parse_args()
     items = [i for i in load_dataset(args.dataset) if i.in_scope and i.key_facts]
     console = Console(width=max(Console().width, 110))
-    embedder = MiniLMEmbedder()
     rows: list[tuple[str, list[str], dict[str, float]]] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        search, chunks = pipeline_search(embedder, Path(tmp))
-        rows.append(("(a) this pipeline", chunks, measure(search, items)))
+    for backend in args.backends:
+        runtime, _, quantize = backend.partition("-")
+        settings = Settings(
+            _env_file=None, embedding={"backend": runtime, "quantize": quantize or "none"}
+        )
+        embedder = make_embedder(settings, threads=0)
+        with tempfile.TemporaryDirectory() as tmp:
+            search, chunks = pipeline_search(embedder, Path(tmp))
+            rows.append((f"(a) this pipeline, {backend}", chunks, measure(search, items)))
+    if not args.no_peers:
         tutorial = tutorial_chunks()
         rows.append(
             ("(b) tutorial default", tutorial, measure(tutorial_dense(embedder, tutorial), items))

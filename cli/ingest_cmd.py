@@ -14,11 +14,13 @@ def ingest_tutor(settings, *, embedder=None):
     """A Tutor for ingesting. Ingest touches only the store and the index folder, so: no chat
     model (a bad TUTOR_LLM must not stop it), an in-memory database (a deploy job needs neither
     PostgreSQL nor a writable tutor.db), and MiniLM loaded only if some text is new."""
-    from tutor.embeddings import LazyMiniLMEmbedder
+    from tutor.embeddings import LazyMiniLMEmbedder, make_embedder
     from tutor.service import build_tutor
 
     only_the_store = settings.model_copy(update={"llm": None, "database_url": "sqlite://"})
-    return build_tutor(only_the_store, embedder=embedder or LazyMiniLMEmbedder())
+    # one batch job: every core (threads=0), with the backend the server queries with
+    lazy = LazyMiniLMEmbedder(build=lambda: make_embedder(settings, threads=0))
+    return build_tutor(only_the_store, embedder=embedder or lazy)
 
 
 def run_ingest(paths: list[Path], *, reset: bool = False, settings=None, embedder=None, tutor=None):

@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
         """Show the passages of the notes that best match a query."""
         if not query.strip():
             raise fail("the query is empty: give some words to search for")
-        from tutor.embeddings import LazyMiniLMEmbedder
+        from tutor.embeddings import LazyMiniLMEmbedder, make_embedder
         from tutor.errors import NotReady
         from tutor.service import build_tutor
 
@@ -27,7 +27,9 @@ def register(app: typer.Typer) -> None:
             settings = load_settings()
             # The model loads at the first query: seconds, not its load, to say the store is
             # down or empty.
-            tutor = build_tutor(settings, embedder=LazyMiniLMEmbedder())
+            tutor = build_tutor(
+                settings, embedder=LazyMiniLMEmbedder(build=lambda: make_embedder(settings))
+            )
             if not tutor.ingested():
                 raise NotReady("No notes are ingested yet: run `tutor ingest` first.")
             passages = tutor.search(query, k)

@@ -7,6 +7,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 NOTES = CORPUS / "aws-developer-associate-study-guide.txt"
+# Where the tests keep MiniLM's ONNX export (keyed by the weights' sha256, so never stale).
+MODEL_CACHE = ROOT / ".data" / "models"
 
 
 def make_settings(data_dir: Path, **overrides):
@@ -84,3 +86,15 @@ def mined_only(index):
     """The bank's mined items: tests that add imported items of their own don't depend on the
     question files shipped beside the notes."""
     return [i for i in index.bank.items if i.origin != "imported"]
+
+
+def wait_for(condition, *, timeout_s: float = 60, what: str = "the condition") -> None:
+    """Poll `condition()` until it is true; fail after a generous `timeout_s` (a loaded machine
+    is slow, never this slow). For tests that would otherwise sleep and hope."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout_s:.0f} s")
+        time.sleep(0.01)

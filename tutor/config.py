@@ -49,6 +49,27 @@ class GradingSettings(BaseModel):
     llm_incorrect_at: float = Field(default=0.2, ge=0, le=1)
 
 
+class EmbeddingSettings(BaseModel):
+    # "onnx": MiniLM exported to ONNX from the packaged weights at first start (cached under
+    # cache_dir, keyed by the weights' sha256) and run by ONNX Runtime; "torch":
+    # sentence-transformers on torch. Same vectors (cosine > 0.999); onnx embeds a question in
+    # about half the time and the server skips the torch import.
+    backend: Literal["onnx", "torch"] = "onnx"
+    # onnx only: "int8" quantizes the exported MatMul weights (per channel, dynamic): about 3x
+    # less CPU a question, cosine to fp32 about 0.995. Ingest and serve with the same choice.
+    quantize: Literal["none", "int8"] = "none"
+    # Intra-op threads per model call in a served or CLI tutor (0: one per core). One is best
+    # under load: parallelism comes from the requests, and the batcher joins their questions.
+    threads: int = Field(default=1, ge=0)
+    # Questions from concurrent requests embedded together in one model call.
+    max_batch: int = Field(default=32, ge=1, le=256)
+    # Threads making those model calls; each takes every question waiting when it is free. Two
+    # let a 2-core machine embed two batches at once (bench/load.py, 8-way: 74 req/s against 50
+    # with one, on a busy machine).
+    batch_workers: int = Field(default=2, ge=1, le=64)
+    cache_dir: Path | None = None  # where the ONNX export is kept; default DATA_DIR/models
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="TUTOR_", env_nested_delimiter="__", env_file=".env", extra="ignore"
@@ -91,6 +112,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = RetrievalSettings()
     chunking: ChunkSettings = ChunkSettings()
     grading: GradingSettings = GradingSettings()
+    embedding: EmbeddingSettings = EmbeddingSettings()
 
     @field_validator("llm")
     @classmethod
@@ -145,6 +167,10 @@ class Settings(BaseSettings):
     def index_dir(self) -> Path:
         """Artifacts built beside the store at ingest (BM25, quiz bank), one folder per collection."""
         return self.data_dir / "index"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.embedding.cache_dir or self.data_dir / "models"
 
     @property
     def sqlalchemy_url(self) -> str:

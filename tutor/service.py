@@ -17,7 +17,7 @@ from tutor import answer as offline
 from tutor import generate, scope
 from tutor.config import Settings
 from tutor.deadline import Deadline
-from tutor.embeddings import Embedder, MiniLMEmbedder
+from tutor.embeddings import Embedder, make_embedder
 from tutor.errors import InvalidInput, NotFound, TutorError
 from tutor.index import Index, IndexHandle
 from tutor.llm import make_chat_model
@@ -479,7 +479,7 @@ def build_tutor(
     from tutor.db import make_engine, make_sessionmaker
 
     chat_model = llm if llm is not None else make_chat_model(settings)  # ConfigError early
-    embedder = embedder or MiniLMEmbedder()
+    embedder = embedder or make_embedder(settings)
     store = ChromaStore(settings)
     index = IndexHandle(store, settings)
     retriever = HybridRetriever(

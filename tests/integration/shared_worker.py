@@ -2,8 +2,8 @@
 
     python shared_worker.py '{"data_dir": ..., "database_url": ..., "session": ..., ...}'
 
-Builds its own Tutor (its own SQLAlchemy engine from the URL), waits for the common start time so
-both workers hit the database together; then, round by round in step with the other worker, records
+Builds its own Tutor (its own SQLAlchemy engine from the URL), prints `ready`, reads the common
+start time from stdin so both workers hit the database together; then, round by round in step with the other worker, records
 chat turns and serves and grades a quiz for sessions the two share. Prints one JSON line: what it did and every error it met.
 """
 
@@ -29,10 +29,12 @@ def main(job: dict) -> dict:
     tutor = build_tutor(settings, embedder=LazyMiniLMEmbedder())  # grading mcq embeds nothing
     tutor.current_index()  # load the index before the start line, not inside the race
     tutor.quiz(f"{job['session']}-warmup-{job['worker']}", topic=job["topic"])
+    print("ready", flush=True)  # the test hands out the start time once every worker is ready
+    start_at = float(sys.stdin.readline())
     done: dict = {"graded": 0, "correct": 0, "turns": 0, "errors": []}
     for n in range(job["rounds"]):
         # Both workers start each round at the same instant, so they race on the same new rows.
-        time.sleep(max(0.0, job["start_at"] + n * job["slot_s"] - time.time()))
+        time.sleep(max(0.0, start_at + n * job["slot_s"] - time.time()))
         for chat in (f"{job['chat']}-{n}", job["chat"]):  # a new conversation, a long one
             try:
                 answer = Answer(text=f"answer {job['worker']}.{n}")

@@ -42,7 +42,6 @@ def one_item_topic(tutor) -> str:
 
 def run_workers(tutor, url: str) -> tuple[str, str, list[dict]]:
     session, chat = f"class-{uuid.uuid4().hex[:8]}", f"chat-{uuid.uuid4().hex[:8]}"
-    start_at = time.time() + 15  # after both have imported, built a Tutor and loaded the index
     jobs = [
         {
             "data_dir": str(tutor.settings.data_dir),
@@ -53,7 +52,6 @@ def run_workers(tutor, url: str) -> tuple[str, str, list[dict]]:
             "rounds": ROUNDS,
             "slot_s": SLOT_S,
             "worker": w,
-            "start_at": start_at,
         }
         for w in range(WORKERS)
     ]
@@ -61,12 +59,22 @@ def run_workers(tutor, url: str) -> tuple[str, str, list[dict]]:
         subprocess.Popen(
             [sys.executable, str(WORKER), json.dumps(job)],
             cwd=ROOT,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for job in jobs
     ]
+    # The start line comes once both have imported, built a Tutor and loaded the index, however
+    # long that takes on a loaded machine (a worker that dies says so: its readline is empty).
+    for proc in procs:
+        ready = proc.stdout.readline()
+        assert ready.strip() == "ready", f"worker failed to start:\n{ready}{proc.stderr.read()}"
+    start_at = time.time() + 0.5
+    for proc in procs:
+        proc.stdin.write(f"{start_at}\n")
+        proc.stdin.flush()
     reports = []
     for proc in procs:
         out, err = proc.communicate(timeout=240)

@@ -299,3 +299,27 @@ def texts(call) -> str:
 
 def posts_in_thread(fake: FakeSlack, thread_ts: str):
     return [c for c in fake.of("chat.postMessage") if c.data.get("thread_ts") == thread_ts]
+
+
+# -- waiting without sleeping --------------------------------------------------------------------
+
+# Slack wants an ack within 3 s; the tests prove the ack does not wait for the work by what has
+# (not) been posted when it returns, and bound its time only loosely, for a loaded machine.
+ACK_LIMIT_S = 15.0
+MARKER_TS = "1799999999.000100"
+
+
+def settle(send: Callable[[str, dict[str, str]], Any], fake: FakeSlack) -> None:
+    """Ask one question through `send` (a mention in a thread of its own) and wait for its answer.
+
+    Every earlier request's lazy work was started before this one's, and an event the bot drops
+    is dropped without waiting on anything; so once this answer is in, a reply the earlier
+    requests would wrongly cause has had its turn. Use it before asserting that nothing arrived.
+    """
+    body = event_body(mention("What is S3 versioning?", ts=MARKER_TS))
+    send(body, json_headers(body))
+    fake.wait_for(lambda: posts_in_thread(fake, MARKER_TS), timeout=120)
+
+
+def not_marker(calls: list[Call]) -> list[Call]:
+    return [c for c in calls if c.data.get("thread_ts") != MARKER_TS]

@@ -17,7 +17,7 @@ def cli_env(monkeypatch, settings, ingested, embedder):
     monkeypatch.setenv("TUTOR_DATA_DIR", str(settings.data_dir))
     monkeypatch.delenv("TUTOR_LLM", raising=False)
     # The CLI builds its own Tutor; reuse the loaded model instead of loading it again.
-    monkeypatch.setattr("tutor.service.MiniLMEmbedder", lambda: embedder)
+    monkeypatch.setattr("tutor.service.make_embedder", lambda settings: embedder)
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

@@ -40,6 +40,7 @@ def failed_cleanly(result, *fragments: str) -> None:
         assert fragment in said(result)
 
 
+@pytest.mark.model  # the CLI loads MiniLM itself
 def test_ingest_then_search(cli, tmp_path):
     notes = tmp_path / "notes"
     notes.mkdir()
