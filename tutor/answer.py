@@ -221,7 +221,7 @@ def score_units(
 _MARKUP = re.compile(r"\n\s*(?:- )?")
 
 
-def _length(text: str) -> int:
+def reading_length(text: str) -> int:
     """An answer's length as read: the Markdown of its lists does not count against the budget."""
     return len(_MARKUP.sub(" ", text))
 
@@ -281,7 +281,7 @@ def select(scored: Sequence[Scored], budget: int = MAX_CHARS) -> list[Scored]:
     best = scored[0]
     if best not in chosen:
         # The best-matching unit always makes the answer: the window gives up its weaker end.
-        while chosen and _length(compose_text(in_order([*chosen, best]))) > budget:
+        while chosen and reading_length(compose_text(in_order([*chosen, best]))) > budget:
             chosen.pop(0 if chosen[0].score < chosen[-1].score else -1)
         chosen.append(best)
     seen = {_normal(c.unit.text) for c in chosen}
@@ -299,7 +299,7 @@ def select(scored: Sequence[Scored], budget: int = MAX_CHARS) -> list[Scored]:
         item = max(left, key=priority)
         left.remove(item)
         key = _normal(item.unit.text)
-        if key in seen or _length(compose_text(in_order([*chosen, item]))) > budget:
+        if key in seen or reading_length(compose_text(in_order([*chosen, item]))) > budget:
             continue  # overlapping chunks repeat sentences; the budget is firm
         chosen.append(item)
         seen.add(key)
@@ -319,7 +319,7 @@ def with_antecedents(chosen: list[Scored], scored: Sequence[Scored], budget: int
         before = by_place.get((item.passage_n, item.unit.position - 1))
         if not _REFERS_BACK.match(item.unit.text) or before is None or before in kept:
             continue
-        if _length(compose_text(in_order([*kept, before]))) <= budget:
+        if reading_length(compose_text(in_order([*kept, before]))) <= budget:
             kept = in_order([*kept, before])
         elif len(kept) > 1:
             kept.remove(item)
@@ -349,7 +349,7 @@ def add_parts(
     number = {p.chunk_id: n for n, p in enumerate(combined, 1)}
     merged = list(chosen)
     seen = {(passages[c.passage_n - 1].chunk_id, c.unit.position) for c in chosen}
-    room = MAX_PARTS_CHARS - _length(compose_text(chosen))
+    room = MAX_PARTS_CHARS - reading_length(compose_text(chosen))
     for part_passages, scored in per_part:
         budget = room // len(per_part)
         if budget < MAX_CHARS // 4:
