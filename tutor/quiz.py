@@ -35,7 +35,7 @@ from tutor.progress import (
     utc,
     weak_topics,
 )
-from tutor.quizbank import BankItem, leaf
+from tutor.quizbank import BankItem
 from tutor.quizgrade import LETTERS, Marked, choice_index, mark_fill, mark_open
 from tutor.quizllm import generate, llm_grade
 from tutor.types import Citation, Grade, Hint, Progress, QuizItem, QuizKind
@@ -118,7 +118,7 @@ class Quizzer:
             question=item.question,
             choices=item.choices,
             section=item.section,
-            citations=[_citation(item, leaf(item.section))],
+            citations=[],  # no snippet before the answer: it could hold the key; the Grade cites
             topic=item.topic,
             review=review_due,
             provider=provider,
