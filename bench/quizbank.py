@@ -6,6 +6,7 @@ Offline and fast (no model, no store): the notes are chunked exactly as ingest c
 the bank is built from those chunks, as `write_artifacts` does.
 
 - longest option: the score of always picking the longest choice (ties share the credit);
+- shortest option: the same for the shortest (a bank that avoids long keys must not favour short);
 - most words shared with the question: the same for the choice sharing most stemmed words;
   chance is 0.25 for both; the issue's bar is <= 0.35;
 - key position: how often the key is A, B, C, D;
@@ -65,6 +66,7 @@ def figures(chunks) -> dict[str, object]:
         "mcq": len(mcq),
         "distinct mcq stems": len({" ".join(tokenize(i.question)) for i in mcq}),
         "longest option score": round(_share_of_pick(mcq, longest), 3),
+        "shortest option score": round(_share_of_pick(mcq, lambda i, c: -len(c)), 3),
         "most-shared-words score": round(_share_of_pick(mcq, shared_words), 3),
         "key position A/B/C/D": dict(
             sorted(Counter("ABCD"[i.answer_index or 0] for i in mcq).items())

@@ -6,7 +6,7 @@ quiz shows the learner a topic, so the bank names it at the level of the notes' 
 
 - a *service topic* is an ingest topic that names a service: one service-like word ("S3",
   "ElastiCache", "Route 53"), or a name that opens at least two headings and recurs in the notes'
-  text ("Load Balancer", "Auto Scaling", "Elastic Beanstalk");
+  text, capitalised more often than not ("Load Balancer", "Elastic Beanstalk"; not "Network");
 - a shorter name that ends a longer one is the same service ("Beanstalk" is "Elastic Beanstalk");
 - a section whose heading names a service topic belongs to it ("Network Load Balancer (NLB)"
   is "Load Balancer"); any other fragment belongs to the service topic of the sections before it
@@ -58,7 +58,11 @@ def service_topics(chunks: Sequence[Chunk]) -> list[str]:
         elif topic in grouped:
             opened = {h for c in chunks if c.topic == topic for h in _headings(c)}
             opens = sum(1 for h in opened if _PREFIX.sub("", h).startswith(topic))
-            if opens >= MIN_OPENED_HEADINGS and _mentions(topic, text) >= MIN_MENTIONS:
+            if (
+                opens >= MIN_OPENED_HEADINGS
+                and _mentions(topic, text) >= MIN_MENTIONS
+                and _mentions(topic, text) > _mentions(topic.lower(), text)  # a name, not "network"
+            ):
                 found.add(topic)
     return sorted(found, key=lambda t: (-len(t), t))
 

@@ -43,7 +43,11 @@ _EXAMPLE = re.compile(r"\b(?:e\.g\b|eg\.|for example|for instance|such as)", re.
 _ABOVE = re.compile(
     r"\b(?:all|none|both|neither) of (?:the )?(?:above|these|them)\b", re.IGNORECASE
 )
-_GLUED = re.compile(r"\b[A-Za-z]*[a-z]{3,}[A-Z][a-z]+[A-Za-z]*\b|\w+\)[A-Z]\w*")
+_GLUED = re.compile(
+    r"\b[A-Za-z]*[a-z]{3,}[A-Z][a-z]+[A-Za-z]*\b"  # "GlacierExpedited", "disabledNo"
+    r"|\b[A-Z]{2,}[a-z]{3,}\b"  # "AZHigh", "CServer" (of "SSE-CServer")
+    r"|\w+\)[A-Z]\w*"  # "(ALB)Always"
+)
 _TITLE_MARKS = re.compile(r"\s[–:]\s|\?|\bvs\b|\bhow to\b", re.IGNORECASE)
 _VAGUE = re.compile(
     r"^(?:which|what) (?:of (?:the following|these) )?is (?:true|correct)\??$", re.IGNORECASE
@@ -64,6 +68,13 @@ class Notes:
         for text in texts:
             words.update(re.findall(r"[A-Za-z][A-Za-z0-9]*", text))
         return cls(frozenset(_norm(h) for h in headings), words)
+
+    def glued(self, text: str) -> str | None:
+        """A word of `text` made of table cells run together ("GlacierExpedited"), if any."""
+        for word in _GLUED.findall(text):
+            if self.words[word] <= 1:  # the notes never write it so again: cells run together
+                return word
+        return None
 
 
 Reason = str | None
@@ -125,7 +136,8 @@ def _starts_with_vowel(text: str) -> bool:
 
 def _plural(text: str) -> bool:
     last = re.sub(r"\(.*?\)", "", text).split()
-    return bool(last) and last[-1].lower().endswith("s") and not last[-1].lower().endswith("ss")
+    word = last[-1] if last else ""
+    return word.endswith("s") and not word.endswith("ss") and not word[:-1].isupper()
 
 
 def no_grammatical_cue(item: BankItem, notes: Notes) -> Reason:
@@ -244,9 +256,8 @@ def no_glued_words(item: BankItem, notes: Notes) -> Reason:
     for text in [item.question, *(item.choices or [item.answer])]:
         if "\t" in text or "  " in text.strip():
             return "table cells in the item"
-        for word in _GLUED.findall(text):
-            if notes.words[word] <= 1:  # the notes never write it so again: cells run together
-                return f"glued words “{word}”"
+        if word := notes.glued(text):
+            return f"glued words “{word}”"
     return None
 
 

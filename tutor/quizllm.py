@@ -16,6 +16,7 @@ from tutor.index import Index
 from tutor.lexical import tokenize
 from tutor.quizbank import BankItem, item_id
 from tutor.quizgrade import Marked
+from tutor.types import Chunk
 
 log = logging.getLogger(__name__)
 PROMPTS = Path(__file__).parent / "prompts"
@@ -56,9 +57,16 @@ def supported(answer: str, key_terms: list[str], notes: str) -> bool:
     return not words or len(words & set(tokenize(notes))) / len(words) >= 0.6
 
 
+def section_chunks(item: BankItem, index: Index) -> list[Chunk]:
+    """The chunks of the item's section (a bank item shows its own heading: look it up by chunk)."""
+    chunk = index.by_id.get(item.chunk_id)
+    section = chunk.section if chunk is not None else item.section
+    return [c for c in index.chunks if c.section == section]
+
+
 def generate(llm: Any, seed: BankItem, kind: str, index: Index) -> BankItem | None:
     """A scenario question from the seed item's section, or None when unsupported or failed."""
-    chunks = [c for c in index.chunks if c.section == seed.section]
+    chunks = section_chunks(seed, index)
     if not chunks:
         return None
     notes = "\n\n".join(c.text for c in chunks)[:4000]
@@ -108,15 +116,16 @@ def generate(llm: Any, seed: BankItem, kind: str, index: Index) -> BankItem | No
         evidence=evidence.strip(),
         key_terms=terms,
         chunk_id=best.id,
-        section=best.section,
+        section=seed.section,
         source=best.source,
         origin="llm",
+        topic=seed.topic,
     )
 
 
 def llm_grade(llm: Any, item: BankItem, answer: str, index: Index) -> tuple[Marked, str] | None:
     """Rubric grading by the model, or None so the offline grader takes over."""
-    notes = "\n\n".join(c.text for c in index.chunks if c.section == item.section)[:3000]
+    notes = "\n\n".join(c.text for c in section_chunks(item, index))[:3000]
     data = ask_json(
         llm,
         load_prompt("quiz_grade").format(

@@ -42,6 +42,8 @@ MAX_PER_LIST = 4  # items one list may supply
 MIN_LIST = 4  # entries a list needs to give four options
 MAX_LIST = 12
 MAX_CLOZE_WORDS = 30
+MAX_FACT_INDENT = 2  # a sentence on a sub-bullet leans on its parent line for its meaning
+_BULLET_MARK = re.compile(r"^\s*(?:[•\-\*]|\d+\.)\s+")
 MAX_PER_SUBJECT = 8  # statement and cloze items about one service
 MIN_NAME_MENTIONS = 5  # an acronym the notes use this often names a thing options can be
 _STATEMENT_VERBS = (
@@ -80,7 +82,7 @@ class Miner:
         self.chunks = sorted((c for c in chunks if c.text.strip()), key=lambda c: c.start)
         self.topics = bank_topics(self.chunks)
         headings = {h for c in self.chunks for h in c.section.replace(" · ", " > ").split(" > ")}
-        self.notes = Notes.of((c.text for c in self.chunks), headings)
+        self.notes = Notes.of(_pieces(self.chunks), headings)
         self.notes_headings = headings
         self.df: dict[str, int] = defaultdict(int)
         for c in self.chunks:
@@ -97,6 +99,22 @@ class Miner:
         self.numbers()
         self.steps()
         return _deduped(self.items)
+
+    def facts(self, chunk: Chunk) -> Iterable[str]:
+        """Sentences that stand on their own: the first of their line, not deep in a sub-list,
+        not beside a table whose cells ran together (their context is lost)."""
+        recent: list[str] = []
+        for raw in chunk.text.splitlines():
+            if not raw.strip():
+                continue
+            m = _ITEM.match(raw)
+            depth = len(m["indent"].expandtabs(4)) if m else 0
+            line = _BULLET_MARK.sub("", raw).strip()
+            near_table = any(self.notes.glued(r) for r in [*recent[-3:], line])
+            recent.append(line)
+            first = next(iter(_sentences(line)), "")
+            if first and depth <= MAX_FACT_INDENT and not near_table:
+                yield first
 
     # -- one candidate ---------------------------------------------------------------------------
     def add(
@@ -164,7 +182,7 @@ class Miner:
     def list_item(self, entry: Entry, entries: list[Entry]) -> bool:
         words = set(tokenize(entry.desc))
         if len(words) < 2 or any(
-            e.term == entry.term or words <= set(tokenize(e.desc)) for e in entries if e != entry
+            e.term != entry.term and words <= set(tokenize(e.desc)) for e in entries if e != entry
         ):
             return False  # a description another entry also fits: two right answers
         others = _unique(e.term for e in entries if not same_thing(e.term, entry.term))
@@ -192,7 +210,7 @@ class Miner:
                     continue
                 subj, pred = m["subj"].strip(), m["pred"].rstrip(".: ")
                 key = name_key(subj)
-                if key and heading and key <= heading and not _mentions(pred, subj):
+                if key and heading and key <= heading:
                     found.append((chunk, subj, pred, sentence))
         subjects = _unique(s for _, s, _, _ in found)
         self.defined = subjects
@@ -209,7 +227,8 @@ class Miner:
                 and not _mentions(pred, s)
                 and len(words & set(tokenize(_defs(found, s)))) < max(2, len(words) / 3)
             ]
-            if len(words) >= 4:
+            named = _mentions(pred, subj)  # "... storage of secrets": a clue to Secrets Manager
+            if len(words) >= 4 and not named:
                 self.add(
                     chunk,
                     "mcq",
@@ -219,14 +238,15 @@ class Miner:
                     "definition",
                     choices=_similar(pool, subj),
                 )
-            self.add(
-                chunk,
-                "fill",
-                f"Name what fills the blank: “{BLANK} {pred}.”",
-                subj,
-                sentence,
-                "definition",
-            )
+            if not named:
+                self.add(
+                    chunk,
+                    "fill",
+                    f"Name what fills the blank: “{BLANK} {pred}.”",
+                    subj,
+                    sentence,
+                    "definition",
+                )
             self.add(
                 chunk,
                 "short",
@@ -247,7 +267,7 @@ class Miner:
         sentences = [s for c in self.chunks for s in _sentences(c.text)]
         asked: dict[str, int] = defaultdict(int)
         for chunk in self.chunks:
-            for sentence in _sentences(chunk.text):
+            for sentence in self.facts(chunk):
                 m = subject.match(sentence)
                 if not m or asked[m["subj"]] >= MAX_PER_SUBJECT or "e.g" in sentence:
                     continue
@@ -273,7 +293,7 @@ class Miner:
         """Sentences naming one service once, mid-sentence: which service completes it?"""
         pattern = re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, names))})(?![\w-])")
         for chunk in self.chunks:
-            for sentence in _sentences(chunk.text):
+            for sentence in self.facts(chunk):
                 found = pattern.findall(sentence)
                 words = len(sentence.split())
                 if len(found) != 1 or not 6 <= words <= MAX_CLOZE_WORDS or "e.g" in sentence:
@@ -305,7 +325,7 @@ class Miner:
         by_unit: dict[str, list[str]] = defaultdict(list)
         found: list[tuple[Chunk, str, re.Match[str]]] = []
         for chunk in self.chunks:
-            for sentence in _sentences(chunk.text):
+            for sentence in self.facts(chunk):
                 if len(sentence.split()) > MAX_CLOZE_WORDS or sentence.endswith("?"):
                     continue
                 figures = list(_FIGURE.finditer(sentence))
@@ -346,6 +366,14 @@ class Miner:
                     self.add(
                         chunk, "short", title, sentences[0], evidence, "steps", reference=reference
                     )
+
+
+def _pieces(chunks: list[Chunk]) -> Iterable[str]:
+    """The notes' text once: chunks overlap, so each gives only what the one before did not."""
+    ends: dict[str, int] = {}
+    for c in sorted(chunks, key=lambda c: (c.source, c.start)):
+        yield c.text[max(0, ends.get(c.source, 0) - c.start) :]
+        ends[c.source] = max(ends.get(c.source, 0), c.end)
 
 
 def _lists(chunk: Chunk) -> Iterable[list[Entry]]:
