@@ -215,10 +215,13 @@ class Miner:
         subjects = _unique(s for _, s, _, _ in found)
         self.defined = subjects
         asked: set[frozenset[str]] = set()
+        headings: set[str] = set()
         for chunk, subj, pred, sentence in found:
-            if name_key(subj) in asked:
-                continue  # one definition item set per subject
+            where = _heading_of(chunk, sentence)
+            if name_key(subj) in asked or where in headings:
+                continue  # one definition item set per subject, and per section
             asked.add(name_key(subj))
+            headings.add(where)
             words = set(tokenize(pred))
             pool = [
                 s
@@ -250,7 +253,8 @@ class Miner:
             self.add(
                 chunk,
                 "short",
-                f"What is {subj}, and what is it used for?",
+                f"What {'are' if _plural_name(subj) else 'is'} {subj}, and what "
+                f"{'are they' if _plural_name(subj) else 'is it'} used for?",
                 sentence,
                 sentence,
                 "definition",
@@ -478,6 +482,11 @@ def _figures(num: str, same_unit: list[str]) -> list[str]:
 def _whole(text: str) -> bool:
     """A clause that stands alone: brackets closed, not the lead-in to a list."""
     return text.count("(") == text.count(")") and not text.rstrip().endswith((":", ",", "-"))
+
+
+def _plural_name(name: str) -> bool:
+    last = name.split()[-1]
+    return last.endswith("s") and not last.endswith("ss") and not last[:-1].isupper()
 
 
 def _standalone(sentence: str) -> bool:
