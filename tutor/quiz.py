@@ -41,7 +41,7 @@ from tutor.progress import (
     utc,
     weak_topics,
 )
-from tutor.quizbank import BankItem, leaf
+from tutor.quizbank import BankItem
 from tutor.quizgrade import LETTERS, choice_index, choice_indexes, mark_fill
 from tutor.quizllm import generate, llm_grade
 from tutor.quizmarks import (
@@ -141,7 +141,7 @@ class Quizzer:
             question=item.question,
             choices=item.choices,
             section=item.section,
-            citations=[_citation(item, leaf(item.section))],
+            citations=[],  # no snippet before the answer: it could hold the key; the Grade cites
             topic=item.topic,
             review=review_due,
             provider=provider,

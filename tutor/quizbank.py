@@ -16,12 +16,11 @@ import hashlib
 import json
 import random
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, model_validator
 
 from tutor.lexical import tokenize
 from tutor.types import Chunk
@@ -109,10 +108,13 @@ class BankItem(BaseModel):
     # answer_index is None then; answer = keyed texts joined by "; "
     explanation: str = ""  # from question files: why the key is right, distractors wrong
     given_topic: str = ""  # the topic a question file names; it wins over the section's
+    topic: str = ""  # the service shown to the learner; the section's first part when not given
 
-    @property
-    def topic(self) -> str:
-        return self.given_topic or self.section.split(" > ")[0]
+    @model_validator(mode="after")
+    def _default_topic(self) -> BankItem:
+        if not self.topic:
+            self.topic = self.given_topic or self.section.split(" > ")[0]
+        return self
 
     @property
     def open(self) -> bool:
@@ -129,7 +131,9 @@ class QuizBank:
 
     @classmethod
     def build(cls, chunks: Sequence[Chunk]) -> QuizBank:
-        return cls(_Builder(chunks).build())
+        from tutor.quizmine import Miner  # the miners build BankItems: imported on use
+
+        return cls(Miner(chunks).build())
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -181,252 +185,6 @@ def key_terms(text: str, exclude: str, df: dict[str, int], n: int = 4) -> list[s
             found[stem] = (score, word)
     ranked = sorted(found.values(), key=lambda item: item[0])
     return [word for _, word in ranked[:n]]
-
-
-class _Builder:
-    def __init__(self, chunks: Sequence[Chunk]) -> None:
-        self.chunks = [c for c in chunks if c.text.strip()]
-        self.df: dict[str, int] = defaultdict(int)
-        for c in self.chunks:
-            for stem in set(tokenize(c.text)):
-                self.df[stem] += 1
-        self.items: dict[str, BankItem] = {}
-        self.seen: set[tuple[str, str, str]] = set()
-
-    def add(
-        self,
-        chunk: Chunk,
-        kind: BankKind,
-        question: str,
-        answer: str,
-        evidence: str,
-        origin: str,
-        choices: list[str] | None = None,
-        reference: str | None = None,
-    ) -> None:
-        if (kind, question, answer) in self.seen or answer not in chunk.text:
-            return  # chunks overlap: the first chunk that holds a fact owns its items
-        self.seen.add((kind, question, answer))
-        iid = item_id(kind, question, answer, chunk.id)
-        answer_index = None
-        if choices is not None:
-            options = [answer]
-            for choice in choices:  # distinct options: never "RDS" beside "Amazon RDS"
-                if len(options) < 4 and not any(same_thing(choice, o) for o in options):
-                    options.append(choice)
-            if len(options) < 4:
-                return
-            if _numeric(answer) is not None and all(_numeric(o) is not None for o in options):
-                options.sort(key=lambda o: _numeric(o) or 0.0)  # numbers read best in order
-            else:
-                random.Random(iid).shuffle(options)  # seeded by the id: the same order every build
-            choices, answer_index = options, options.index(answer)
-        terms = key_terms(
-            reference or answer if kind == "short" else answer + " " + evidence, question, self.df
-        )
-        self.items[iid] = BankItem(
-            id=iid,
-            kind=kind,
-            question=question,
-            answer=answer,
-            choices=choices,
-            answer_index=answer_index,
-            evidence=evidence,
-            key_terms=terms,
-            chunk_id=chunk.id,
-            section=chunk.section,
-            source=chunk.source,
-            origin=origin,
-        )
-
-    def build(self) -> list[BankItem]:
-        self.pairs()
-        self.definitions()
-        self.numbers()
-        self.steps()
-        return list(self.items.values())
-
-    # -- "X – Y" lines -------------------------------------------------------------------------
-    def pairs(self) -> None:
-        by_section: dict[str, list[tuple[Chunk, str, str, str]]] = defaultdict(list)
-        headings = {leaf(c.section) for c in self.chunks}
-        for chunk in self.chunks:
-            for line in _lines(chunk.text):
-                m = _PAIR.match(line)
-                if not m or line in headings:
-                    continue
-                term, desc = m["term"].strip(), m["desc"].strip()
-                if _good_term(term) and _balanced(desc) and len(desc) <= 220:
-                    by_section[chunk.section].append((chunk, term, desc, line))
-        by_topic: dict[str, list[str]] = defaultdict(list)
-        for section, rows in by_section.items():
-            by_topic[section.split(" > ")[0]].extend(t for _, t, _, _ in rows)
-        for section, rows in by_section.items():
-            rows = list({(t, d): (c, t, d, line) for c, t, d, line in rows}.values())
-            terms = _unique(t for _, t, _, _ in rows)
-            descs = _unique(d for _, _, d, _ in rows)
-            topic_terms = _unique(by_topic[section.split(" > ")[0]])
-            where = leaf(section)
-            for chunk, term, desc, line in rows:
-                numeric = _numeric(term) is not None
-                pool = [
-                    t
-                    for t in terms + topic_terms
-                    if t != term
-                    and (_numeric(t) is not None) == numeric
-                    and not same_thing(t, term)
-                ]
-                if sum(1 for _, t, d, _ in rows if d == desc) == 1 and len(_unique(pool)) >= 3:
-                    self.add(
-                        chunk,
-                        "mcq",
-                        f"In “{where}”, which one is described as “{desc}”?",
-                        term,
-                        line,
-                        "pair",
-                        choices=_unique(pool),
-                    )
-                others = [d for d in descs if d != desc and not same_thing(d, desc)]
-                if sum(1 for _, t, _, _ in rows if t == term) == 1 and len(others) >= 3:
-                    self.add(
-                        chunk,
-                        "mcq",
-                        f"In “{where}”, what is true of “{term}”?",
-                        desc,
-                        line,
-                        "pair-reverse",
-                        choices=_pick(others, term),
-                    )
-                self.add(
-                    chunk,
-                    "fill",
-                    f"In “{where}”: ___ – {desc}. What fills the blank?",
-                    term,
-                    line,
-                    "pair",
-                )
-                if not numeric:
-                    self.add(
-                        chunk,
-                        "short",
-                        f"In “{where}”, what is “{term}”?",
-                        desc,
-                        line,
-                        "pair",
-                        reference=desc,
-                    )
-
-    # -- "X is ..." sentences --------------------------------------------------------------------
-    def definitions(self) -> None:
-        found: list[tuple[Chunk, str, str, str]] = []
-        for chunk in self.chunks:
-            heading = name_key(leaf(chunk.section))
-            for sentence in _sentences(chunk.text):
-                m = _DEFINITION.match(sentence)
-                if not m or not _is_name(m["subj"].strip()):
-                    continue
-                subj = m["subj"].strip()
-                key = name_key(subj)
-                if key and heading and (key <= heading or len(key & heading) >= 2):
-                    found.append((chunk, subj, _mask(m["pred"].rstrip(".: "), subj), sentence))
-        subjects = _unique(s for _, s, _, _ in found)
-        for chunk, subj, pred, sentence in found:
-            near = [s for c, s, _, _ in found if c.topic == chunk.topic]
-            # Names whose own definitions share words with this one read as plausible options.
-            words = set(tokenize(pred))
-            related = sorted(
-                _pick(subjects, subj, n=len(subjects)),
-                key=lambda s: -len(words & set(tokenize(self.defs_of(found, s)))),
-            )
-            # ...but not so close that the option could also be right ("a regional resource").
-            pool = [
-                s
-                for s in _unique(near + related)
-                if not same_thing(s, subj)
-                and _overlap(s, pred) == 0
-                and len(words & set(tokenize(self.defs_of(found, s)))) < max(2, len(words) / 2)
-            ]
-            if len(words) >= 4:  # "Which of these is a managed service?" has many right answers
-                self.add(
-                    chunk,
-                    "mcq",
-                    f"Which of these {pred}?",
-                    subj,
-                    sentence,
-                    "definition",
-                    choices=pool,
-                )
-            self.add(
-                chunk, "fill", f"___ {pred}. What fills the blank?", subj, sentence, "definition"
-            )
-            self.add(
-                chunk,
-                "short",
-                f"What is {subj}, and what is it for?",
-                sentence,
-                sentence,
-                "definition",
-                reference=sentence,
-            )
-
-    @staticmethod
-    def defs_of(found: list[tuple[Chunk, str, str, str]], subject: str) -> str:
-        return " ".join(p for _, s, p, _ in found if s == subject)
-
-    # -- numbers with units --------------------------------------------------------------------
-    def numbers(self) -> None:
-        by_unit: dict[str, list[str]] = defaultdict(list)
-        found: list[tuple[Chunk, str, re.Match[str]]] = []
-        for chunk in self.chunks:
-            for sentence in _sentences(chunk.text):
-                if not 5 <= len(sentence.split()) <= 45:
-                    continue
-                for m in list(_NUMBER.finditer(sentence))[:2]:
-                    by_unit[_unit(m["unit"])].append(m["num"])
-                    found.append((chunk, sentence, m))
-        for chunk, sentence, m in found:
-            num, unit = m["num"], _unit(m["unit"])
-            blanked = f"{sentence[: m.start()]}___{m['sp']}{m['unit']}{sentence[m.end() :]}"
-            where = leaf(chunk.section)
-            question = f"In “{where}”, complete: “{blanked}”"
-            pool = [n for n in _unique(by_unit[unit]) if _numeric(n) != _numeric(num)]
-            pool = _closest(pool, num) + _variants(num, pool)
-            self.add(chunk, "mcq", question, num, sentence, "number", choices=pool)
-            self.add(chunk, "fill", question, num, sentence, "number")
-
-    # -- procedures and question headings ------------------------------------------------------
-    def steps(self) -> None:
-        for chunk in self.chunks:
-            title = leaf(chunk.section)
-            lines = chunk.text.splitlines()
-            if not lines or lines[0].strip() != title:
-                continue  # only the chunk that opens the section
-            body = [ln.strip() for ln in lines[1:] if ln.strip()]
-            numbered = [re.sub(r"^\d+\.\s+", "", ln) for ln in body if re.match(r"^\d+\.\s", ln)]
-            evidence = chunk.text[len(lines[0]) :].strip()[:400]  # the section's body, verbatim
-            if title.lower().startswith("how to") and len(numbered) >= 2:
-                reference = "; ".join(numbered)
-                self.add(
-                    chunk,
-                    "short",
-                    f"{title}: what are the steps, in order?",
-                    numbered[0],
-                    evidence,
-                    "steps",
-                    reference=reference,
-                )
-            elif title.endswith("?") and body:
-                sentences = [s for s in _sentences("\n".join(body)) if len(s.split()) >= 5][:2]
-                if sentences:
-                    self.add(
-                        chunk,
-                        "short",
-                        title,
-                        sentences[0],
-                        evidence,
-                        "steps",
-                        reference=" ".join(sentences),
-                    )
 
 
 def _lines(text: str) -> Iterable[str]:

@@ -19,7 +19,7 @@ from tutor.deadline import Deadline
 from tutor.index import Index
 from tutor.lexical import tokenize
 from tutor.quizbank import BankItem, item_id
-from tutor.types import Verdict
+from tutor.types import Chunk, Verdict
 
 log = logging.getLogger(__name__)
 PROMPTS = Path(__file__).parent / "prompts"
@@ -60,11 +60,18 @@ def supported(answer: str, key_terms: list[str], notes: str) -> bool:
     return not words or len(words & set(tokenize(notes))) / len(words) >= 0.6
 
 
+def section_chunks(item: BankItem, index: Index) -> list[Chunk]:
+    """The chunks of the item's section (a bank item shows its own heading: look it up by chunk)."""
+    chunk = index.by_id.get(item.chunk_id)
+    section = chunk.section if chunk is not None else item.section
+    return [c for c in index.chunks if c.section == section]
+
+
 def generate(
     llm: Any, seed: BankItem, kind: str, index: Index, *, deadline: Deadline | None = None
 ) -> BankItem | None:
     """A scenario question from the seed item's section, or None when unsupported or failed."""
-    chunks = [c for c in index.chunks if c.section == seed.section]
+    chunks = section_chunks(seed, index)
     if not chunks:
         return None
     notes = "\n\n".join(c.text for c in chunks)[:4000]
@@ -115,9 +122,10 @@ def generate(
         evidence=evidence.strip(),
         key_terms=terms,
         chunk_id=best.id,
-        section=best.section,
+        section=seed.section,
         source=best.source,
         origin="llm",
+        topic=seed.topic,
     )
 
 
@@ -187,7 +195,7 @@ def llm_grade(
     deadline: Deadline | None = None,
 ) -> LlmVerdict | None:
     """Rubric grading of a quiz item by the model, or None so the offline grader takes over."""
-    notes = "\n\n".join(c.text for c in index.chunks if c.section == item.section)[:3000]
+    notes = "\n\n".join(c.text for c in section_chunks(item, index))[:3000]
     graded = llm_verdict(
         llm,
         question=item.question,

@@ -81,11 +81,11 @@ def test_mcq_wrong_answer_is_incorrect_and_names_the_section(quizzer):
 
 def test_fill_in_grading(quizzer):
     pool = [i for i in quizzer.index.current().bank.items if i.kind == "fill"]
-    number = next(i for i in pool if i.origin == "number" and "," in i.answer)
-    name = next(i for i in pool if i.origin == "definition" and i.answer == "AWS KMS")
+    number = next(i for i in pool if i.origin == "number" and int(i.answer) >= 1000)
+    name = next(i for i in pool if i.origin == "definition" and i.answer.startswith("AWS "))
     for item, good, bad in (
-        (number, number.answer.replace(",", ""), "7"),
-        (name, "KMS", "Amazon RDS"),
+        (number, f"{int(number.answer):,}", "7"),  # the same value written with a comma
+        (name, name.answer.removeprefix("AWS "), "Amazon RDS"),  # "KMS" for "AWS KMS"
     ):
         ids = []
         for answer in (good, bad):
@@ -184,26 +184,20 @@ class FailingChatModel(FakeListChatModel):
 
 def test_llm_scenario_question_kept_when_the_notes_support_it(tutor, tmp_path):
     supported = {
-        "question": "A developer must store database credentials and rotate them "
-        "automatically. Which service fits?",
-        "choices": ["AWS Secrets Manager", "Amazon S3", "AWS AppSync", "Route 53"],
+        "question": "A developer must create and manage the keys that encrypt data held by "
+        "other AWS services. Which service fits?",
+        "choices": ["AWS KMS", "Amazon S3", "AWS AppSync", "Route 53"],
         "answer_index": 0,
-        "key_terms": ["rotation", "database credentials"],
+        "key_terms": ["cryptographic keys", "encrypts"],
     }
     invented = dict(supported, key_terms=["quantum ledger"])
     llm = FakeListChatModel(responses=[json.dumps(supported), json.dumps(invented)])
     quizzer = make_quizzer(tutor, tmp_path, llm=llm)
-    bank = quizzer.index.current().bank.items
-    curated = {
-        i.question for i in bank if i.origin == "imported" and i.topic == "AWS Secrets Manager"
-    }
-    for _ in curated:  # the curated items come first, as written: the model never rewrites them
-        q = quizzer.quiz("llm", topic="AWS Secrets Manager")
-        assert q.provider == "offline" and q.question in curated
-    first = quizzer.quiz("llm", topic="AWS Secrets Manager")
+    topic = "AWS KMS (Key Management Service)"  # Secrets Manager's stems name the key: no MCQ
+    first = quizzer.quiz("llm", topic=topic)
     assert first.question == supported["question"] and first.provider != "offline"
     assert quizzer.grade(first.id, "A").correct
-    second = quizzer.quiz("llm", topic="AWS Secrets Manager")
+    second = quizzer.quiz("llm", topic=topic)
     assert second.provider == "offline" and second.question != supported["question"]
 
 

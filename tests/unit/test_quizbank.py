@@ -1,11 +1,21 @@
-"""The offline quiz bank on the real notes: traceable, well-formed, deterministic, persisted."""
+"""The offline quiz bank on the real notes: traceable, well-formed, deterministic, persisted,
+every item keeping the item-writing rules, and no cue that answers a question without knowing."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+
 from support import make_settings
 
+from tutor.banktopics import bank_topics
 from tutor.index import artifacts_dir, load_index
+from tutor.itemchecks import failures, stem_not_containing_key
+from tutor.lexical import tokenize
 from tutor.quizbank import BankItem, QuizBank, same_thing
+from tutor.quizmine import Miner
+
+MAX_CUE_SCORE = 0.35  # chance is 0.25 with four options
 
 
 def mined(items: list[BankItem]) -> list[BankItem]:
@@ -15,13 +25,72 @@ def mined(items: list[BankItem]) -> list[BankItem]:
 
 def test_every_item_is_traceable_to_its_chunk(tutor):
     index = tutor.index.current()
-    assert len(index.bank) > 200
+    assert len(index.bank) > 150
+    topics = bank_topics(index.chunks)
     for item in index.bank.items:
         chunk = index.by_id[item.chunk_id]
         assert item.evidence in chunk.text, item.id
-        assert item.section == chunk.section
-        if item.origin != "imported":  # question files word their own answers and topics
-            assert item.answer in chunk.text and item.topic == chunk.topic, item.id
+        if item.origin == "imported":  # question files word their own answers and topics
+            assert item.section == chunk.section
+            continue
+        heading = item.section.split(" > ")[-1]
+        assert heading in chunk.section.split(" > ")[-1].split(" · "), item.section
+        assert item.topic == topics[chunk.id] and item.section.startswith(item.topic)
+
+
+def test_topics_are_services_not_heading_fragments(tutor):
+    items = mined(tutor.index.current().bank.items)
+    topics = {i.topic for i in items}
+    assert not topics & {"Multi Value", "Routing Policy", "Policy", "Groups", "Service", "Network"}
+    routing = [i for i in items if "Routing Policy" in i.section]
+    assert all(i.topic == "Route 53" for i in routing)
+
+
+def test_no_bank_item_breaks_an_item_writing_rule(tutor):
+    index = tutor.index.current()
+    notes = Miner(index.chunks).notes
+    broken = {i.id: failures(i, notes) for i in mined(index.bank.items)}
+    assert not {k: v for k, v in broken.items() if v}
+
+
+def test_at_least_100_distinct_mcq_and_no_stem_asked_twice(tutor):
+    mcqs = [i for i in mined(tutor.index.current().bank.items) if i.kind == "mcq"]
+    stems = {" ".join(tokenize(i.question)) for i in mcqs}
+    assert len(stems) == len(mcqs) >= 100
+
+
+def _cue_score(items: list[BankItem], cue: Callable[[BankItem, str], float]) -> float:
+    total = 0.0
+    for item in items:
+        assert item.choices is not None
+        values = [cue(item, c) for c in item.choices]
+        best = [n for n, v in enumerate(values) if v == max(values)]
+        total += (item.answer_index in best) / len(best)
+    return total / len(items)
+
+
+def test_test_wise_cues_do_not_find_the_key(tutor):
+    items = mined(tutor.index.current().bank.items)
+    mcqs = [i for i in items if i.kind == "mcq"]
+    assert _cue_score(mcqs, lambda i, c: len(c)) <= MAX_CUE_SCORE
+    assert _cue_score(mcqs, lambda i, c: -len(c)) <= MAX_CUE_SCORE
+    shared = lambda i, c: len(set(tokenize(c)) & set(tokenize(i.question)))
+    assert _cue_score(mcqs, shared) <= MAX_CUE_SCORE
+    notes = Miner(tutor.index.current().chunks).notes
+    leaking = [i for i in items if stem_not_containing_key(i, notes)]
+    assert len(leaking) <= 0.02 * len(items)
+
+
+def test_served_items_carry_no_snippet_that_holds_the_answer(tutor):
+    session = f"leak-{uuid.uuid4()}"
+    for _ in range(12):
+        served = tutor.quiz(session)
+        hints = [tutor.hint(served.id).text for _ in range(3)]  # section, key term, answer
+        key = hints[-1].removeprefix("The answer: ")
+        assert served.section and not any(
+            key.lower() in c.snippet.lower() for c in served.citations
+        )
+        assert tutor.grade(served.id, key).correct
 
 
 def test_mcq_items_have_four_distinct_choices_one_right(tutor):
@@ -40,6 +109,8 @@ def test_distractors_are_of_the_same_kind(tutor):
     ssh = next(i for i in items if i.kind == "mcq" and "“SSH (Secure shell" in i.question)
     assert ssh.answer == "22"
     assert all(c.isdigit() for c in ssh.choices)  # other ports, not random words
+    types = next(i for i in items if i.origin == "list" and "EC2 Instance Types" in i.question)
+    assert all("(" in c for c in types.choices)  # all members of the same list
     s3_numbers = [i for i in items if i.kind == "mcq" and i.origin == "number"]
     assert s3_numbers and all(
         all(c.replace(",", "").replace(".", "").isdigit() for c in i.choices) for i in s3_numbers
@@ -49,7 +120,9 @@ def test_distractors_are_of_the_same_kind(tutor):
 def test_bank_has_fill_and_short_items_and_all_kinds_of_sources(tutor):
     items = tutor.index.current().bank.items
     assert {i.kind for i in items} == {"mcq", "fill", "short"}
-    assert {"pair", "definition", "number", "steps"} <= {i.origin for i in items}
+    assert {"list", "definition", "statement", "cloze", "number", "steps"} <= {
+        i.origin for i in items
+    }
     fill = next(i for i in items if i.kind == "fill" and i.origin == "number")
     assert "___" in fill.question and fill.answer not in fill.question.split("___")[0][-3:]
 

@@ -1,0 +1,559 @@
+"""Miners of the offline bank: exam-style items from the notes, each checked before it is kept.
+
+    list        a list of "X – Y" entries (instance types, ports, deployment modes): which entry
+                is described as Y? The options are other entries of the same list.
+    definition  "X is / allows / provides ..." sentences whose subject names its section: which
+                of these services does that? (mcq), ___ does that (fill), what is X (short).
+    number      a sentence holding one figure with a unit: complete it (mcq, fill). Distractors
+                are the notes' other figures of that unit, else multiples; the key's rank varies.
+    steps       "How to ..." sections with a numbered list, and headings that are questions.
+
+Every candidate goes through tutor.itemchecks; one that breaks a rule is dropped. A stem asked
+twice with different keys is dropped altogether, each subject is asked once per kind, and no list
+supplies more than MAX_PER_LIST items.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from tutor.banktopics import bank_topics, service_topics
+from tutor.itemchecks import BLANK, Notes, failures
+from tutor.lexical import tokenize
+from tutor.quizbank import (
+    BankItem,
+    BankKind,
+    _numeric,
+    _pick,
+    _sentences,
+    item_id,
+    key_terms,
+    name_key,
+    same_thing,
+)
+from tutor.types import Chunk
+
+MAX_PER_LIST = 4  # items one list may supply
+MIN_LIST = 4  # entries a list needs to give four options
+MAX_LIST = 12
+MAX_CLOZE_WORDS = 30
+MAX_FACT_INDENT = 2  # a sentence on a sub-bullet leans on its parent line for its meaning
+_BULLET_MARK = re.compile(r"^\s*(?:[•\-\*]|\d+\.)\s+")
+MAX_PER_SUBJECT = 8  # statement and cloze items about one service
+MIN_NAME_MENTIONS = 5  # an acronym the notes use this often names a thing options can be
+_STATEMENT_VERBS = (
+    r"is|are|can|cannot|supports?|allows?|provides?|uses|has|have|stores|lets|enables|will|"
+    r"does|only|automatically|offers|gives|works|runs|replicates|scales"
+)
+_PAIR = re.compile(r"^(?P<term>[^–:]{1,50}?)\s+–\s+(?P<desc>\S.{4,200})$")
+_ITEM = re.compile(r"^(?P<indent>\s*)(?:[•\-\*]|\d+\.)?\s*(?P<text>\S.*)$")
+_VERBS = r"is|allows?|provides?|helps?|lets|enables|stores|encrypts"
+_DEFINITION = re.compile(
+    rf"^(?:The |An |A )?(?P<subj>[A-Z][\w\-/().’']*(?: [A-Z0-9][\w\-/().’']*){{0,4}})\s+"
+    rf"(?P<pred>(?:{_VERBS})\b.{{15,160}})$"
+)
+_UNITS = (
+    r"%|seconds?|minutes?|hours?|days?|months?|years?|ms|GB|TB|MB|GiB|KB|"
+    r"replicas|copies|characters|requests|IOPS|buckets|instances|targets|records"
+)
+_FIGURE = re.compile(
+    rf"(?<![\w.\-/$])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?P<sp>\s?)(?P<unit>{_UNITS})(?!\w)"
+)
+_ANY_NUMBER = re.compile(r"(?<![\w.])\d")
+_NAMED_NUMBER = re.compile(r"\b[A-Z][a-z]+ \d+\b")
+
+
+@dataclass(frozen=True)
+class Entry:
+    chunk: Chunk
+    term: str
+    desc: str
+    line: str
+    lead: str
+
+
+class Miner:
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        self.chunks = sorted((c for c in chunks if c.text.strip()), key=lambda c: c.start)
+        self.topics = bank_topics(self.chunks)
+        headings = {h for c in self.chunks for h in c.section.replace(" · ", " > ").split(" > ")}
+        self.notes = Notes.of(_pieces(self.chunks), headings)
+        self.notes_headings = headings
+        self.df: dict[str, int] = defaultdict(int)
+        for c in self.chunks:
+            for stem in set(tokenize(c.text)):
+                self.df[stem] += 1
+        self.items: list[BankItem] = []
+        self.defined: list[str] = []
+        self.dropped: dict[str, int] = defaultdict(int)
+
+    def build(self) -> list[BankItem]:
+        self.lists()
+        self.definitions()
+        self.statements()
+        self.numbers()
+        self.steps()
+        return _deduped(self.items)
+
+    def facts(self, chunk: Chunk) -> Iterable[str]:
+        """Sentences that stand on their own: the first of their line, not deep in a sub-list,
+        not beside a table whose cells ran together (their context is lost)."""
+        recent: list[str] = []
+        for raw in chunk.text.splitlines():
+            if not raw.strip():
+                continue
+            m = _ITEM.match(raw)
+            depth = len(m["indent"].expandtabs(4)) if m else 0
+            line = _BULLET_MARK.sub("", raw).strip()
+            near_table = any(self.notes.glued(r) for r in [*recent[-3:], line])
+            recent.append(line)
+            first = next(iter(_sentences(line)), "")
+            if first and depth <= MAX_FACT_INDENT and not near_table:
+                yield first
+
+    # -- one candidate ---------------------------------------------------------------------------
+    def add(
+        self,
+        chunk: Chunk,
+        kind: BankKind,
+        question: str,
+        answer: str,
+        evidence: str,
+        origin: str,
+        choices: list[str] | None = None,
+        reference: str | None = None,
+    ) -> bool:
+        if answer not in chunk.text or evidence not in chunk.text:
+            return False
+        iid = item_id(kind, question, answer, chunk.id)
+        answer_index = None
+        if choices is not None:
+            options = [answer, *choices[:3]]
+            if len(options) < 4 or len({o.lower() for o in options}) < 4:
+                return False
+            if all(_numeric(o) is not None for o in options):
+                options.sort(key=lambda o: _numeric(o) or 0.0)  # numbers read best in order
+            else:
+                random.Random(iid).shuffle(options)  # seeded by the id: the same every build
+            choices, answer_index = options, options.index(answer)
+        topic = self.topics.get(chunk.id, chunk.topic)
+        heading = _heading_of(chunk, evidence)
+        item = BankItem(
+            id=iid,
+            kind=kind,
+            question=question,
+            answer=answer,
+            choices=choices,
+            answer_index=answer_index,
+            evidence=evidence,
+            key_terms=key_terms(reference or f"{answer} {evidence}", question, self.df),
+            chunk_id=chunk.id,
+            section=heading if heading == topic else f"{topic} > {heading}",
+            source=chunk.source,
+            origin=origin,
+            topic=topic,
+        )
+        reasons = failures(item, self.notes)
+        for reason in reasons:
+            self.dropped[reason.split(":")[0].split("“")[0].strip()] += 1
+        if not reasons:
+            self.items.append(item)
+        return not reasons
+
+    # -- lists of "X – Y" entries ----------------------------------------------------------------
+    def lists(self) -> None:
+        seen: set[tuple[str, str]] = set()
+        for chunk in self.chunks:
+            for entries in _lists(chunk):
+                entries = [e for e in entries if (e.term, e.desc) not in seen]
+                seen.update((e.term, e.desc) for e in entries)
+                if not MIN_LIST <= len({e.term for e in entries}) <= MAX_LIST:
+                    continue
+                made = 0
+                for entry in entries:
+                    if made < MAX_PER_LIST and self.list_item(entry, entries):
+                        made += 1
+
+    def list_item(self, entry: Entry, entries: list[Entry]) -> bool:
+        words = set(tokenize(entry.desc))
+        if len(words) < 2 or any(
+            e.term != entry.term and words <= set(tokenize(e.desc)) for e in entries if e != entry
+        ):
+            return False  # a description another entry also fits: two right answers
+        others = _unique(e.term for e in entries if not same_thing(e.term, entry.term))
+        numeric = _numeric(entry.term) is not None
+        others = [t for t in others if (_numeric(t) is not None) == numeric]
+        asked = "which number is listed for" if numeric else "which entry is described as"
+        return self.add(
+            entry.chunk,
+            "mcq",
+            f"In the notes' list “{entry.lead}”, {asked} “{entry.desc}”?",
+            entry.term,
+            entry.line,
+            "list",
+            choices=_similar(others, entry.term),
+        )
+
+    # -- "X is ..." sentences --------------------------------------------------------------------
+    def definitions(self) -> None:
+        found: list[tuple[Chunk, str, str, str]] = []
+        for chunk in self.chunks:
+            heading = name_key(_heading_of(chunk, chunk.text))
+            for sentence in _sentences(chunk.text):
+                m = _DEFINITION.match(sentence)
+                if not m or not _is_name(m["subj"]):
+                    continue
+                subj, pred = m["subj"].strip(), m["pred"].rstrip(".: ")
+                key = name_key(subj)
+                if key and heading and key <= heading:
+                    found.append((chunk, subj, pred, sentence))
+        subjects = _unique(s for _, s, _, _ in found)
+        self.defined = subjects
+        asked: set[frozenset[str]] = set()
+        headings: set[str] = set()
+        for chunk, subj, pred, sentence in found:
+            where = _heading_of(chunk, sentence)
+            if name_key(subj) in asked or where in headings:
+                continue  # one definition item set per subject, and per section
+            asked.add(name_key(subj))
+            headings.add(where)
+            words = set(tokenize(pred))
+            pool = [
+                s
+                for s in subjects
+                if not same_thing(s, subj)
+                and not _mentions(pred, s)
+                and len(words & set(tokenize(_defs(found, s)))) < max(2, len(words) / 3)
+            ]
+            named = _mentions(pred, subj)  # "... storage of secrets": a clue to Secrets Manager
+            if len(words) >= 4 and not named:
+                self.add(
+                    chunk,
+                    "mcq",
+                    f"Which of these {pred}?",
+                    subj,
+                    sentence,
+                    "definition",
+                    choices=_similar(pool, subj),
+                )
+            if not named:
+                self.add(
+                    chunk,
+                    "fill",
+                    f"Name what fills the blank: “{BLANK} {pred}.”",
+                    subj,
+                    sentence,
+                    "definition",
+                )
+            self.add(
+                chunk,
+                "short",
+                f"What {'are' if _plural_name(subj) else 'is'} {subj}, and what "
+                f"{'are they' if _plural_name(subj) else 'is it'} used for?",
+                sentence,
+                sentence,
+                "definition",
+                reference=sentence,
+            )
+
+    # -- "<service> <does something>" sentences -----------------------------------------------
+    def statements(self) -> None:
+        names = self.names()
+        subject = re.compile(
+            rf"^(?:The |Amazon |AWS )?(?P<subj>{'|'.join(map(re.escape, names))})\s+"
+            rf"(?P<pred>(?:{_STATEMENT_VERBS})\b[^?]{{15,150}}?)\.?$"
+        )
+        sentences = [s for c in self.chunks for s in _sentences(c.text)]
+        asked: dict[str, int] = defaultdict(int)
+        for chunk in self.chunks:
+            for sentence in self.facts(chunk):
+                m = subject.match(sentence)
+                if not m or asked[m["subj"]] >= MAX_PER_SUBJECT or "e.g" in sentence:
+                    continue
+                subj, pred = m["subj"], m["pred"]
+                words = set(tokenize(pred))
+                if len(words) < 4 or _mentions(pred, subj) or not _whole(pred):
+                    continue
+                pool = [n for n in names if not same_thing(n, subj) and not _mentions(pred, n)]
+                pool = [n for n in pool if not _supported(n, words, sentences)]
+                if self.add(
+                    chunk,
+                    "mcq",
+                    f"Which of these {pred}?",
+                    subj,
+                    sentence,
+                    "statement",
+                    choices=_similar(pool, subj),
+                ):
+                    asked[subj] += 1
+        self.name_clozes(names, sentences, asked)
+
+    def name_clozes(self, names: list[str], sentences: list[str], asked: dict[str, int]) -> None:
+        """Sentences naming one service once, mid-sentence: which service completes it?"""
+        pattern = re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, names))})(?![\w-])")
+        for chunk in self.chunks:
+            for sentence in self.facts(chunk):
+                found = pattern.findall(sentence)
+                words = len(sentence.split())
+                if len(found) != 1 or not 6 <= words <= MAX_CLOZE_WORDS or "e.g" in sentence:
+                    continue
+                subj = found[0]
+                m = pattern.search(sentence)
+                if m is None or m.start() == 0 or asked[subj] >= MAX_PER_SUBJECT:
+                    continue
+                if not _standalone(sentence) or sentence in self.notes_headings:
+                    continue
+                blanked = f"{sentence[: m.start()]}{BLANK}{sentence[m.end() :]}"
+                rest = set(tokenize(blanked))
+                pool = [n for n in names if not same_thing(n, subj) and not _mentions(blanked, n)]
+                pool = [n for n in pool if not _supported(n, rest, sentences)]
+                question = f"Which name completes this sentence from the notes: “{blanked}”"
+                if self.add(
+                    chunk, "mcq", question, subj, sentence, "cloze", choices=_similar(pool, subj)
+                ):
+                    asked[subj] += 1
+
+    def names(self) -> list[str]:
+        """Names of the notes' services: service topics and defined subjects, vendor prefix off."""
+        found = {_bare(t) for t in service_topics(self.chunks)} | {_bare(s) for s in self.defined}
+        names = (n for n in found if _service_name(n, self.notes.words))
+        return sorted(names, key=lambda n: (-len(n), n))
+
+    # -- a figure with a unit ----------------------------------------------------------------------
+    def numbers(self) -> None:
+        by_unit: dict[str, list[str]] = defaultdict(list)
+        found: list[tuple[Chunk, str, re.Match[str]]] = []
+        for chunk in self.chunks:
+            for sentence in self.facts(chunk):
+                if len(sentence.split()) > MAX_CLOZE_WORDS or sentence.endswith("?"):
+                    continue
+                figures = list(_FIGURE.finditer(sentence))
+                for m in figures:
+                    by_unit[_unit(m["unit"])].append(m["num"])
+                numbers = _ANY_NUMBER.findall(_NAMED_NUMBER.sub(" ", sentence))
+                if len(figures) == 1 and len(numbers) == 1 and len(sentence.split()) >= 5:
+                    found.append((chunk, sentence, figures[0]))
+        for chunk, sentence, m in found:
+            num, unit = m["num"], _unit(m["unit"])
+            blanked = f"{sentence[: m.start()]}{BLANK}{m['sp']}{m['unit']}{sentence[m.end() :]}"
+            where = _heading_of(chunk, sentence)
+            question = f"Complete the statement from the notes on “{where}”: “{blanked}”"
+            choices = _figures(num, by_unit[unit])
+            self.add(chunk, "mcq", question, num, sentence, "number", choices=choices)
+            self.add(chunk, "fill", question, num, sentence, "number")
+
+    # -- procedures and question headings --------------------------------------------------------
+    def steps(self) -> None:
+        for chunk in self.chunks:
+            title = chunk.section.split(" > ")[-1].split(" · ")[0]
+            lines = chunk.text.splitlines()
+            if not lines or lines[0].strip() != title:
+                continue  # only the chunk that opens the section
+            body = [ln.strip() for ln in lines[1:] if ln.strip()]
+            numbered = [re.sub(r"^\d+\.\s+", "", ln) for ln in body if re.match(r"^\d+\.\s", ln)]
+            evidence = chunk.text[len(lines[0]) :].strip()[:400]
+            if title.lower().startswith("how to") and len(numbered) >= 2:
+                question = f"{title}: what are the steps, in order?"
+                reference = "; ".join(numbered)
+                self.add(
+                    chunk, "short", question, numbered[0], evidence, "steps", reference=reference
+                )
+            elif title.endswith("?") and body:
+                sentences = [s for s in _sentences("\n".join(body)) if len(s.split()) >= 5][:2]
+                if sentences:
+                    reference = " ".join(sentences)
+                    self.add(
+                        chunk, "short", title, sentences[0], evidence, "steps", reference=reference
+                    )
+
+
+def _pieces(chunks: list[Chunk]) -> Iterable[str]:
+    """The notes' text once: chunks overlap, so each gives only what the one before did not."""
+    ends: dict[str, int] = {}
+    for c in sorted(chunks, key=lambda c: (c.source, c.start)):
+        yield c.text[max(0, ends.get(c.source, 0) - c.start) :]
+        ends[c.source] = max(ends.get(c.source, 0), c.end)
+
+
+def _lists(chunk: Chunk) -> Iterable[list[Entry]]:
+    """Runs of "X – Y" lines at one indent, each with the line that introduces it."""
+    headings = _headings_in(chunk)
+    heading = chunk.section.split(" > ")[-1].split(" · ")[0]
+    run: list[Entry] = []
+    indent, last = -1, (0, "", False)  # the last other line: depth, text, introduces a list
+    for raw in chunk.text.splitlines():
+        m = _ITEM.match(raw)
+        if not m:
+            continue
+        depth, text = len(m["indent"].expandtabs(4)), m["text"].strip()
+        pair = _PAIR.match(text) if text not in headings else None
+        if pair and (not run or depth == indent):
+            if not run:
+                indent = depth
+                d, t, intro = last
+                lead = t.rstrip(":") if intro and d < depth and len(t) <= 80 else heading
+            run.append(Entry(chunk, pair["term"].strip(), pair["desc"].strip(), text, lead))
+            continue
+        if run and depth > indent:
+            continue  # a sub-bullet of an entry: the list goes on after it
+        if run:
+            yield run
+            run = []
+        if text in headings:
+            heading = text
+        bullet = raw.strip()[:1] in "•-*" or bool(re.match(r"\s*\d+\.", raw))
+        last = (depth, text, bullet or text.endswith(":"))
+    if run:
+        yield run
+
+
+def _headings_in(chunk: Chunk) -> set[str]:
+    return set(chunk.section.replace(" · ", " > ").split(" > "))
+
+
+def _heading_of(chunk: Chunk, evidence: str) -> str:
+    """The heading the evidence sits under, among those the chunk holds."""
+    headings = chunk.section.split(" > ")[-1].split(" · ")
+    at = chunk.text.find(evidence)
+    found = headings[0]
+    for heading in headings[1:]:
+        pos = chunk.text.find(heading)
+        if 0 <= pos <= at:
+            found = heading
+    return found
+
+
+def _deduped(items: list[BankItem]) -> list[BankItem]:
+    """Drop every item whose stem is asked elsewhere with another key."""
+    keys: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for i in items:
+        keys[(i.kind, _norm(i.question))].add(_norm(i.answer))
+    kept: list[BankItem] = []
+    seen: set[object] = set()
+    for i in items:
+        stem = (i.kind, _norm(i.question))
+        fact = (i.kind, i.evidence)  # one item per fact and kind
+        if len(keys[stem]) == 1 and not {stem, fact, i.id} & seen:
+            seen.update({stem, fact, i.id})
+            kept.append(i)
+    return kept
+
+
+def _norm(text: str) -> str:
+    return " ".join(tokenize(re.sub(r"\([^)]*\)", " ", text)))
+
+
+def _similar(pool: list[str], key: str) -> list[str]:
+    """Three options nearest the key in length (no length cue), the same three every build."""
+    ranked = sorted(_pick(pool, key, n=len(pool)), key=lambda o: abs(len(o) - len(key)))
+    return ranked[:3]
+
+
+def _figures(num: str, same_unit: list[str]) -> list[str]:
+    """Three wrong figures: the notes' others of the unit, else multiples; the key's rank varies."""
+    value = _numeric(num) or 0.0
+    have = {value}
+    pool = []
+    for n in _unique(same_unit):
+        v = _numeric(n)
+        if v is not None and v not in have:
+            have.add(v)
+            pool.append((v, n))
+    for factor in (2, 3, 5, 10, 0.5, 0.25, 0.1):
+        v = value * factor
+        if v > 0 and v == int(v) and v not in have and value == int(value):
+            have.add(v)
+            pool.append((v, f"{int(v):,}" if "," in num else str(int(v))))
+    below = sorted((p for p in pool if p[0] < value), key=lambda p: -p[0])
+    above = sorted((p for p in pool if p[0] > value), key=lambda p: p[0])
+    rank = int(hashlib.sha256(num.encode() + b"rank").hexdigest(), 16) % 4  # wrong ones below
+    rank = min(rank, len(below))
+    picked = below[:rank] + above[: 3 - rank]
+    if len(picked) < 3:
+        picked += below[rank : rank + 3 - len(picked)]
+    return [n for _, n in picked]
+
+
+def _whole(text: str) -> bool:
+    """A clause that stands alone: brackets closed, not the lead-in to a list."""
+    return text.count("(") == text.count(")") and not text.rstrip().endswith((":", ",", "-"))
+
+
+def _plural_name(name: str) -> bool:
+    last = name.split()[-1]
+    return last.endswith("s") and not last.endswith("ss") and not last[:-1].isupper()
+
+
+def _standalone(sentence: str) -> bool:
+    """A whole sentence that makes sense alone: ends with a period, opens with no pronoun."""
+    first = sentence.split()[0].lower()
+    return (
+        _whole(sentence)
+        and sentence.endswith(".")
+        and first not in {"they", "it", "this", "these", "that", "those", "instead", "its"}
+    )
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"^(?:AWS|Amazon) ", "", name)
+
+
+def _service_name(name: str, words: Counter[str]) -> bool:
+    """ "S3", "ElastiCache", "Route 53", "Elastic Beanstalk": a name, not a common noun.
+
+    A capitalised word names something when the notes write it capitalised more often than not
+    ("Aurora", "Beanstalk"; not "Network", "Scaling"); acronyms and numbers always do.
+    """
+    parts = name.split()
+    if len(parts) > 3:
+        return False
+    if len(parts) == 2 and parts[1].isdigit():
+        return True  # "Route 53"
+    for word in parts:
+        if word.isdigit() or sum(ch.isupper() for ch in word) >= 2:
+            continue
+        if not word[0].isupper() or words[word.lower()] >= words[word]:
+            return False
+    return True
+
+
+def _supported(name: str, words: set[str], sentences: list[str]) -> bool:
+    """The notes say something like `words` of `name` too: it would be a second right answer."""
+    key = name_key(name)
+    need = max(2, len(words) / 2)
+    for sentence in sentences:
+        tokens = set(tokenize(sentence))
+        if key <= tokens and len(tokens & words) >= need:
+            return True
+    return False
+
+
+def _defs(found: list[tuple[Chunk, str, str, str]], subject: str) -> str:
+    return " ".join(p for _, s, p, _ in found if s == subject)
+
+
+def _mentions(text: str, name: str) -> bool:
+    return bool(name_key(name) & set(tokenize(text)))
+
+
+def _is_name(subject: str) -> bool:
+    words = subject.split()
+    if not 1 <= len(words) <= 5 or words[0].lower() in {"this", "it", "these", "each", "what"}:
+        return False
+    return any(sum(ch.isupper() for ch in w) >= 2 for w in words) or (
+        len(words) >= 2 and all(w[0].isupper() or w[0].isdigit() for w in words)
+    )
+
+
+def _unit(unit: str) -> str:
+    unit = unit.lower()
+    return unit[:-1] if unit.endswith("s") and len(unit) > 2 else unit
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
