@@ -59,8 +59,10 @@ def test_open_quiz_takes_free_text(client):
 def test_quiz_on_a_topic_stays_in_it(client):
     topics = client.get("/v1/topics").json()["topics"]
     assert "Route 53" in topics
-    item = client.post("/v1/quiz", json={"session_id": _session(), "topic": "Route 53"}).json()
-    assert item["topic"] == "Route 53" and item["section"].split(" > ")[0] == "Route 53"
+    session = _session()
+    for _ in range(5):  # curated items first (their section is the notes' heading), then mined
+        item = client.post("/v1/quiz", json={"session_id": session, "topic": "Route 53"}).json()
+        assert item["topic"] == "Route 53" and item["section"], item
 
 
 def test_hints_go_section_then_term_then_answer(client):
