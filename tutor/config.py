@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     log_json: bool | None = None  # the older spelling: TUTOR_LOG_JSON=false means text
     # Share of a practice test to get right to pass (the DVA-C02 exam: 720 of 1000).
     pass_mark: float = Field(default=0.72, gt=0, le=1)
+    # What the notes are for, named in the LLM's question-writing prompt ("the AWS Certified
+    # Developer Associate exam"); unset: taken from the notes' file name.
+    subject: str | None = None
 
     retrieval: RetrievalSettings = RetrievalSettings()
     chunking: ChunkSettings = ChunkSettings()

@@ -116,7 +116,12 @@ class Quizzer:
         provider = "offline"
         if self.llm is not None and not review_due and item.origin != "imported":
             generated = generate(
-                self.llm, item, kind, index, deadline=Deadline(self.settings.llm_timeout_s)
+                self.llm,
+                item,
+                kind,
+                index,
+                subject=self.settings.subject,
+                deadline=Deadline(self.settings.llm_timeout_s),
             )
             if generated is not None:
                 item, provider = generated, self.provider

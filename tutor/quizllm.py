@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -17,8 +18,10 @@ from typing import Any, cast
 from tutor.config import GradingSettings
 from tutor.deadline import Deadline
 from tutor.index import Index
+from tutor.itemchecks import SCENARIO_CHECKS, Notes, failures
 from tutor.lexical import tokenize
 from tutor.quizbank import BankItem, item_id
+from tutor.quizmine import Miner
 from tutor.types import Chunk, Verdict
 
 log = logging.getLogger(__name__)
@@ -67,10 +70,37 @@ def section_chunks(item: BankItem, index: Index) -> list[Chunk]:
     return [c for c in index.chunks if c.section == section]
 
 
+def notes_subject(index: Index) -> str:
+    """What the notes are for, from the file most of them come from ("aws developer associate
+    study guide"): the generation prompt names it rather than a hard-coded exam."""
+    sources = Counter(c.source for c in index.chunks)
+    if not sources:
+        return "the student's course"
+    return re.sub(r"[-_.]+", " ", Path(sources.most_common(1)[0][0]).stem).strip()
+
+
+_NOTES: dict[str, Notes] = {}
+
+
+def _notes(index: Index) -> Notes:
+    """The notes' words and headings for the item checks, once per index."""
+    if index.name not in _NOTES:
+        _NOTES.clear()  # one index is active at a time
+        _NOTES[index.name] = Miner(index.chunks).notes
+    return _NOTES[index.name]
+
+
 def generate(
-    llm: Any, seed: BankItem, kind: str, index: Index, *, deadline: Deadline | None = None
+    llm: Any,
+    seed: BankItem,
+    kind: str,
+    index: Index,
+    *,
+    subject: str | None = None,
+    deadline: Deadline | None = None,
 ) -> BankItem | None:
-    """A scenario question from the seed item's section, or None when unsupported or failed."""
+    """A scenario question from the seed item's section, or None when unsupported, when it breaks
+    an item-writing rule (tutor/itemchecks.py SCENARIO_CHECKS), or when the call failed."""
     chunks = section_chunks(seed, index)
     if not chunks:
         return None
@@ -79,7 +109,11 @@ def generate(
     data = ask_json(
         llm,
         load_prompt("quiz_generate").format(
-            kind_text=kind_text, section=seed.section, notes=notes, shape=shape
+            subject=subject or notes_subject(index),
+            kind_text=kind_text,
+            section=seed.section,
+            notes=notes,
+            shape=shape,
         ),
         deadline,
     )
@@ -112,7 +146,7 @@ def generate(
         ),
         seed.evidence,
     )
-    return BankItem(
+    item = BankItem(
         id=item_id(kind, question, answer, best.id),
         kind="mcq" if kind == "mcq" else "short",
         question=question,
@@ -127,6 +161,11 @@ def generate(
         origin="llm",
         topic=seed.topic,
     )
+    broken = failures(item, _notes(index), SCENARIO_CHECKS)
+    if broken:
+        log.info("generated quiz dropped: %s", "; ".join(broken))
+        return None
+    return item
 
 
 @dataclass(frozen=True)

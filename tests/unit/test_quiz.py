@@ -236,3 +236,20 @@ def test_numeric_choices_are_matched_by_their_text(quizzer):
             db.get(QuizRow, q.id).item = ssh.model_dump()
         grades.append(quizzer.grade(q.id, answer).correct)
     assert grades == [True, False]  # "22" is port 22, not the 22nd choice
+
+
+def test_a_generated_item_that_breaks_an_item_writing_rule_is_not_served(tutor, tmp_path):
+    from tutor.quizllm import notes_subject
+
+    bad = {
+        "question": "A developer must create and manage the keys that encrypt data held by "
+        "other AWS services. Which service fits?",
+        "choices": ["AWS KMS", "Amazon S3", "AWS AppSync", "All of the above"],
+        "answer_index": 0,
+        "key_terms": ["cryptographic keys", "encrypts"],
+    }
+    llm = FakeListChatModel(responses=[json.dumps(bad)])
+    quizzer = make_quizzer(tutor, tmp_path, llm=llm)
+    served = quizzer.quiz("rules", topic="AWS KMS (Key Management Service)")
+    assert served.provider == "offline" and served.question != bad["question"]
+    assert "developer associate" in notes_subject(tutor.current_index())
