@@ -72,7 +72,8 @@ class QuizAnswerIn(BaseModel):
 
 
 class TopicsOut(BaseModel):
-    topics: list[str]
+    topics: list[str]  # the notes' top-level sections, in their order
+    quiz_topics: list[str] = []  # the services quiz items and tests are filed under (for pickers)
 
 
 class HealthOut(BaseModel):

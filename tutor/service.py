@@ -401,6 +401,13 @@ class Tutor:
             offline.passage_units(passage, self.embedder, stats)
         return len(index.chunks)
 
+    def quiz_topics(self) -> list[str]:
+        """The services quiz items and practice tests are filed under, most items first."""
+        counts: dict[str, int] = {}
+        for item in self.index.current().bank.items:
+            counts[item.topic] = counts.get(item.topic, 0) + 1
+        return sorted(counts, key=lambda t: (-counts[t], t))
+
     def topics(self) -> list[str]:
         return self.index.current().topics
 

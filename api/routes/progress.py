@@ -26,5 +26,5 @@ def progress(
 
 @router.get("/topics", response_model=TopicsOut)
 def topics(tutor: TutorDep) -> TopicsOut:
-    """The topics of the notes, in the order they appear."""
-    return TopicsOut(topics=tutor.topics())
+    """The topics of the notes, in the order they appear, and those a quiz or test can be on."""
+    return TopicsOut(topics=tutor.topics(), quiz_topics=tutor.quiz_topics())

@@ -340,7 +340,7 @@ let topicsLoaded = false;
 async function loadTopics() {
   if (topicsLoaded) return;
   try {
-    const { topics } = await api("/v1/topics");
+    const { quiz_topics: topics } = await api("/v1/topics");
     const select = $("#quiz-topic");
     for (const t of topics) select.append(el("option", { value: t }, t));
     topicsLoaded = true;

@@ -88,7 +88,7 @@ function buildTestPanel() {
 
 async function loadTestTopics(select) {
   try {
-    const { topics } = await api("/v1/topics");
+    const { quiz_topics: topics } = await api("/v1/topics");
     for (const t of topics) select.append(el("option", { value: t }, t));
   } catch { /* the banner says why; "All topics" still works */ }
 }
