@@ -88,6 +88,8 @@ def bank_topics(chunks: Sequence[Chunk]) -> dict[str, str]:
             topic = chunk.topic  # a heading of its own ("AWS AppSync", "Security Groups")
         elif _PREFIX.match(heading):
             topic = heading  # "AWS KMS (Key Management Service)": a service of its own
+        elif not services:  # notes that name no service at all
+            topic = chunk.topic
         else:  # a fragment: the service before it, unless its text is about another one
             counts = {s: _mentions(s, chunk.text) for s in services}
             other = max(services, key=lambda s: counts[s])

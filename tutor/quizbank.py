@@ -25,7 +25,7 @@ from pydantic import BaseModel, model_validator
 from tutor.lexical import tokenize
 from tutor.types import Chunk
 
-BANK_VERSION = 1
+BANK_VERSION = 2  # 2: checked exam-style miners, service topics; a version-1 bank is rebuilt
 BankKind = Literal["mcq", "fill", "short"]
 
 _BULLET = re.compile(r"^\s*(?:[•\-\*–]|\d+\.)\s+")

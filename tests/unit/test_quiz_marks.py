@@ -54,7 +54,9 @@ def short_item(quizzer: Quizzer) -> BankItem:
 def test_unsure_waits_for_the_learners_rating_which_schedules_and_counts(quizzer):
     item = short_item(quizzer)
     quiz_id = serve(quizzer, "s", item)
-    grade = quizzer.grade(quiz_id, item.evidence.split()[0] + " something")
+    words = item.evidence.split()
+    partly = " ".join(words[: len(words) // 2])  # the first half of the fact: partly right
+    grade = quizzer.grade(quiz_id, partly)
     assert grade.verdict == "unsure" and not grade.correct and grade.key_points
     assert grade.next_review is None and card_due(quizzer, "s", item.id) is None
     assert quizzer.progress("s").topics == []  # not counted until rated
