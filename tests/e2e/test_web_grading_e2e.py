@@ -37,6 +37,7 @@ def test_self_rating_override_and_flag_in_the_quiz(page):  # noqa: F811
     rated = overridden = False
     for _ in range(12):  # free-text items are fill-ins (decided) or short answers (unsure)
         page.click("#quiz-new")
+        expect(feedback).to_be_hidden()  # the new question is in: the last one's grade is gone
         expect(page.locator("#quiz-answer")).to_be_visible()
         page.fill("#quiz-answer", "it is about encryption keys")
         page.click("#quiz-open button[type=submit]")
