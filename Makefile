@@ -50,6 +50,8 @@ eval-gate: $(STAMP)
 	  --fail-under answer.key_fact_accuracy=0.78 --fail-under answer.key_fact_recall=0.85 \
 	  --fail-under mcq.accuracy=0.36 --fail-under refusal.recall=0.85 \
 	  --fail-under refusal.precision=0.9
+	TUTOR_LLM=offline $(BIN)/tutor eval --dataset evals/data/grading_fresh.jsonl --out evals/results/latest-grading \
+	  --fail-under grading.precision=0.95 --fail-under grading.decided=0.3
 
 clean:
 	rm -rf .data $(VENV)
