@@ -273,3 +273,34 @@ def test_cli_ingest_reports_imported_questions_and_skipped_rows(tmp_path, monkey
     assert result.exit_code == 0, result.output
     assert "Imported 1 question(s)" in said
     assert "Skipped s3.questions.jsonl:2: answer index 7 out of range (0–4)" in said
+
+
+def test_a_practice_test_on_a_question_files_topic_serves_exactly_its_items(tmp_path, embedder):
+    """The notes plus a file of five items on a topic of its own: a test on that topic is them."""
+    from ingest.pipeline import ingest
+    from tutor.db import make_engine, make_sessionmaker
+    from tutor.index import IndexHandle
+    from tutor.practice import Practice
+    from tutor.store import ChromaStore
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(NOTES, corpus / NOTES.name)
+    rows = [
+        dict(GOOD, question=f"{GOOD['question']} (case {n})", topic="Mock exam A") for n in range(5)
+    ]
+    write_jsonl(corpus / "mock.questions.jsonl", rows)
+    settings = make_settings(tmp_path / "data")
+    store = ChromaStore(settings)
+    assert ingest([corpus], settings=settings, store=store, embedder=embedder).questions == 5
+    practice = Practice(
+        settings=settings,
+        sessionmaker=make_sessionmaker(make_engine(f"sqlite:///{tmp_path / 'p.db'}")),
+        index=IndexHandle(store, settings),
+        rng=random.Random(5),
+    )
+    test = practice.start("mock-learner", n=5, topic="Mock exam A", mode="exam")
+    assert sorted(i.question for i in test.items) == sorted(r["question"] for r in rows)
+    result = practice.submit(test.id, {test.items[0].id: "A"})
+    assert result.total == 5 and result.correct == 1 and len(result.review) == 5
+    assert [t.topic for t in result.by_topic] == ["Mock exam A"]
