@@ -14,6 +14,7 @@ from typing import Any
 from tutor import answer as offline
 from tutor.checking import check, key_points, options_of
 from tutor.config import Settings
+from tutor.deadline import Deadline
 from tutor.quizllm import llm_verdict
 from tutor.types import Check
 
@@ -29,6 +30,7 @@ def check_prepared(
     reference: str | None = None,
     llm: Any = None,
     provider: str = "offline",
+    deadline: Deadline | None = None,
 ) -> Check:
     passages = prepared.passages
     if reference is None and not prepared.covered:
@@ -60,6 +62,7 @@ def check_prepared(
             notes="\n\n".join(p.text for p in passages[:3])[:3000],
             answer=answer,
             grading=settings.grading,
+            deadline=deadline,
         )
         if graded is not None:
             return Check(

@@ -336,7 +336,8 @@ class Tutor:
             raise InvalidInput(
                 f"The answer must be text of at most {self.settings.max_message_chars} characters."
             )
-        prepared = self._prepare(question, session_id)
+        deadline = self._llm_deadline()  # one budget: condense and grading share it
+        prepared = self._prepare(question, session_id, deadline)
         return check_prepared(
             prepared,
             answer,
@@ -344,6 +345,7 @@ class Tutor:
             reference=reference,
             llm=self.llm,
             provider=self.provider,
+            deadline=deadline,
         )
 
     def progress(self, session_id: str) -> Progress:
