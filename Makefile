@@ -7,7 +7,7 @@ export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test test-fast install ingest lint bench eval eval-gate clean
+.PHONY: run test test-fast install install-llm-e2e ingest lint bench eval eval-gate clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,15 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The optional real LLM server for tests/e2e/test_llama_server.py: llama.cpp compiled from source
+# (~5 min) for a portable x86-64 (AVX2) target. A native build uses whatever the build machine has,
+# and its AMX/AVX-512 kernels crash (SIGSEGV on the first completion) where the kernel or sandbox
+# does not grant them; --no-cache-dir so a wheel cached from such a build is never reused.
+LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+  -DGGML_BMI2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+install-llm-e2e: $(STAMP)
+	CMAKE_ARGS="$(LLAMA_CMAKE)" $(BIN)/pip install -q --no-cache-dir -c requirements.lock -e '.[llm-e2e]'
 
 ingest: $(STAMP)
 	$(BIN)/tutor ingest
