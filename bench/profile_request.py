@@ -52,10 +52,10 @@ def main() -> None:
     args = parser.parse_args()
 
     from ingest.pipeline import ingest
-    from tutor import answer as offline
-    from tutor import scope
     from tutor.config import Settings
     from tutor.embeddings import MiniLMEmbedder
+    from tutor.offline import answer as offline
+    from tutor.offline import scope
     from tutor.retrieve import fuse
     from tutor.service import build_tutor, resolve_offline
     from tutor.sessions import new_session_id

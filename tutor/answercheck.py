@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tutor import answer as offline
 from tutor.checking import check, key_points, options_of
 from tutor.config import Settings
 from tutor.deadline import Deadline
+from tutor.offline import answer as offline
 from tutor.quizllm import llm_verdict
 from tutor.types import Check
 

@@ -13,15 +13,16 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.language_models import BaseChatModel
 from sqlalchemy import Engine
 
-from tutor import answer as offline
-from tutor import generate, scope
+from tutor import generate
 from tutor.config import Settings
 from tutor.deadline import Deadline
 from tutor.embeddings import Embedder, make_embedder
 from tutor.errors import InvalidInput, NotFound, TutorError
 from tutor.index import Index, IndexHandle
 from tutor.llm import make_chat_model
-from tutor.parts import resolve_offline, split_question, subject_of  # noqa: F401  (tests)
+from tutor.offline import answer as offline
+from tutor.offline import scope
+from tutor.offline.parts import resolve_offline, split_question, subject_of  # noqa: F401  (tests)
 from tutor.retrieve import HybridRetriever
 from tutor.sessions import MAX_SESSION_ID, SessionStore, new_session_id
 from tutor.store import ChromaStore

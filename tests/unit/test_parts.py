@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tutor.lexical import tokenize
-from tutor.parts import split_question
+from tutor.offline.parts import split_question
 
 TOPICS = frozenset(tokenize("EFS S3 RDS ElastiCache Redis ELB EC2"))
 VOCABULARY = frozenset(

@@ -3,8 +3,8 @@ share of terms the notes never use, on the real notes (declines: tests/unit/test
 
 import pytest
 
-from tutor.answer import content_terms, note_stats, question_terms
-from tutor.scope import (
+from tutor.offline.answer import content_terms, note_stats, question_terms
+from tutor.offline.scope import (
     MIN_QUANTITY_SUPPORT,
     MIN_SUPPORT,
     MIN_UNTOPICAL_SUPPORT,

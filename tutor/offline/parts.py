@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Sequence
 
-from tutor.answer import content_terms, question_terms
+from tutor.offline.answer import content_terms, question_terms
 from tutor.sessions import Turn
 
 # A new clause starts after "?", ";" or "also", or at ", and"/"and" before a question word. The

@@ -23,7 +23,7 @@ in the wide gap on dev between such out-of-scope questions, 0.80 at most, and in
 
 A question that asks for a figure ("how long", "what's the max") is covered only when a unit
 holding a number of that kind names a fair share of its subject (MIN_QUANTITY_SUPPORT of its IDF
-weight; tutor/figures.py): the notes cover CloudFront but give no default TTL.
+weight; tutor/offline/figures.py): the notes cover CloudFront but give no default TTL.
 """
 
 from __future__ import annotations
@@ -35,10 +35,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from tutor.acronyms import expand
-from tutor.answer import NoteStats, Scored, content_terms, score_units
 from tutor.embeddings import Embedder, common_words
-from tutor.figures import quantity_support
 from tutor.lexical import surface_forms, tokenize
+from tutor.offline.answer import NoteStats, Scored, content_terms, score_units
+from tutor.offline.figures import quantity_support
 from tutor.types import Passage
 
 W_ANSWERED = 0.75

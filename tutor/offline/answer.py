@@ -1,4 +1,4 @@
-"""Offline answering: extractive answers, declining and multiple choice (scope: tutor/scope.py).
+"""Offline answering: extractive answers, declining and multiple choice (scope: tutor/offline/scope.py).
 
 (question, passages, embedder, note statistics) -> Answer. Every unit of the retrieved passages
 (sentence, bullet, table row) is scored against the question by meaning (MiniLM cosine), by the
@@ -20,7 +20,7 @@ from tutor.acronyms import Acronyms, expand, find_acronyms
 from tutor.embeddings import Embedder
 from tutor.index import Index
 from tutor.lexical import tokenize
-from tutor.sentences import Unit, known_terms, split_units
+from tutor.offline.sentences import Unit, known_terms, split_units
 from tutor.types import Answer, Citation, Passage
 
 MAX_CHARS = 600  # the issue asks for about 500; 600 keeps the mean answer under 600 (dev)

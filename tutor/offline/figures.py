@@ -2,7 +2,7 @@
 
 The notes may cover a subject but not the figure asked about it (CloudFront, but no default TTL),
 and every other scope signal then says "covered". A figure question is supported only as well as
-the best unit that holds a number names its subject; see tutor/scope.py for the threshold.
+the best unit that holds a number names its subject; see tutor/offline/scope.py for the threshold.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from tutor.answer import Scored
 from tutor.lexical import tokenize
-from tutor.sentences import ENUMERATOR, NUMBER
+from tutor.offline.answer import Scored
+from tutor.offline.sentences import ENUMERATOR, NUMBER
 
 QUANTITY_UNITS = 30  # how far down the ranked units a numbered one is looked for
 
