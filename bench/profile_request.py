@@ -117,12 +117,17 @@ def main() -> None:
         stats = offline.note_stats(index)
         t = stage("fusion + passages", t)
         before = totals["score: embed units + question"]
-        scored = offline.score_units(standalone, passages, timed, stats, query_vector=vector)
+        scored = offline.score_units(
+            standalone, passages, timed, stats, settings.offline, query_vector=vector
+        )
         t = stage("score: all", t)
         totals["score: all"] -= totals["score: embed units + question"] - before
-        chosen = offline.select(scored)
-        if scope.support(standalone, passages, chosen, timed, stats, query_vector=vector).covered:
-            text, citations = offline.compose(chosen, passages)
+        chosen = offline.select(scored, settings.offline)
+        found = scope.support(
+            standalone, passages, chosen, timed, stats, settings.offline, query_vector=vector
+        )
+        if found.covered:
+            text, citations = offline.compose(chosen, passages, settings.offline)
             answer = Answer(text=text, citations=citations)
         else:
             answer = offline.decline(passages)

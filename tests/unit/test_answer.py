@@ -162,12 +162,14 @@ def test_the_notes_lists_stay_markdown_lists(tutor):
 
 
 def test_a_sentence_that_refers_back_brings_the_line_it_depends_on():
+    from tutor.config import OfflineSettings
     from tutor.offline.answer import Scored, with_antecedents
     from tutor.offline.sentences import Unit
 
     lines = ["Suspending versioning keeps old versions.", "This deletes them for good.", "Other."]
     scored = [Scored(Unit(t, i), 1, 1.0 - i / 10) for i, t in enumerate(lines)]
-    assert [s.unit.text for s in with_antecedents([scored[1]], scored, 600)] == lines[:2]
+    settings = OfflineSettings()
+    assert [s.unit.text for s in with_antecedents([scored[1]], scored, 600, settings)] == lines[:2]
     # No room for the line it depends on: the sentence goes rather than dangle.
-    alone = with_antecedents([scored[2], scored[1]], scored, 40)
+    alone = with_antecedents([scored[2], scored[1]], scored, 40, settings)
     assert [s.unit.text for s in alone] == ["Other."]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tutor.config import OfflineSettings
 from tutor.lexical import tokenize
 from tutor.offline.parts import split_question
 
@@ -18,7 +19,12 @@ VOCABULARY = frozenset(
 
 
 def parts(question: str) -> list[str]:
-    return split_question(question, topics=TOPICS, vocabulary=VOCABULARY)
+    return split_question(
+        question,
+        topics=TOPICS,
+        vocabulary=VOCABULARY,
+        max_parts=OfflineSettings().max_parts,
+    )
 
 
 @pytest.mark.parametrize(
