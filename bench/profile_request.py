@@ -56,8 +56,9 @@ def main() -> None:
     from tutor.embeddings import MiniLMEmbedder
     from tutor.offline import answer as offline
     from tutor.offline import scope
+    from tutor.offline.parts import resolve_offline
     from tutor.retrieve import fuse
-    from tutor.service import build_tutor, resolve_offline
+    from tutor.service import build_tutor
     from tutor.sessions import new_session_id
     from tutor.store import ChromaStore
     from tutor.types import Answer, Passage

@@ -21,7 +21,6 @@ from tutor.errors import InvalidInput, NotFound, TutorError
 from tutor.index import Index, IndexHandle
 from tutor.llm import make_chat_model
 from tutor.offline.engine import OfflineEngine, Reply
-from tutor.offline.parts import resolve_offline, subject_of  # noqa: F401  (tests)
 from tutor.retrieve import HybridRetriever
 from tutor.sessions import MAX_SESSION_ID, SessionStore, new_session_id
 from tutor.store import ChromaStore

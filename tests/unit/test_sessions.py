@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tutor.db import make_engine, make_sessionmaker
 from tutor.offline.answer import content_terms
-from tutor.service import resolve_offline, subject_of
+from tutor.offline.parts import resolve_offline, subject_of
 from tutor.sessions import ChatSession, SessionStore, Turn
 from tutor.types import Answer, Citation
 
