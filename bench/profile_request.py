@@ -52,12 +52,13 @@ def main() -> None:
     args = parser.parse_args()
 
     from ingest.pipeline import ingest
-    from tutor import answer as offline
-    from tutor import scope
     from tutor.config import Settings
     from tutor.embeddings import MiniLMEmbedder
+    from tutor.offline import answer as offline
+    from tutor.offline import scope
+    from tutor.offline.parts import resolve_offline
     from tutor.retrieve import fuse
-    from tutor.service import build_tutor, resolve_offline
+    from tutor.service import build_tutor
     from tutor.sessions import new_session_id
     from tutor.store import ChromaStore
     from tutor.types import Answer, Passage
@@ -117,12 +118,17 @@ def main() -> None:
         stats = offline.note_stats(index)
         t = stage("fusion + passages", t)
         before = totals["score: embed units + question"]
-        scored = offline.score_units(standalone, passages, timed, stats, query_vector=vector)
+        scored = offline.score_units(
+            standalone, passages, timed, stats, settings.offline, query_vector=vector
+        )
         t = stage("score: all", t)
         totals["score: all"] -= totals["score: embed units + question"] - before
-        chosen = offline.select(scored)
-        if scope.support(standalone, passages, chosen, timed, stats, query_vector=vector).covered:
-            text, citations = offline.compose(chosen, passages)
+        chosen = offline.select(scored, settings.offline)
+        found = scope.support(
+            standalone, passages, chosen, timed, stats, settings.offline, query_vector=vector
+        )
+        if found.covered:
+            text, citations = offline.compose(chosen, passages, settings.offline)
             answer = Answer(text=text, citations=citations)
         else:
             answer = offline.decline(passages)

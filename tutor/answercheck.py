@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tutor import answer as offline
 from tutor.checking import check, key_points, options_of
 from tutor.config import Settings
 from tutor.deadline import Deadline
+from tutor.offline.answer import citation, note_stats
 from tutor.quizllm import llm_verdict
 from tutor.types import Check
 
@@ -34,7 +34,7 @@ def check_prepared(
 ) -> Check:
     passages = prepared.passages
     if reference is None and not prepared.covered:
-        topics = offline.nearest_topics(passages)
+        topics = prepared.offline.nearest_topics  # the decline's
         feedback = "The notes do not cover that question, so I can't check the answer."
         if topics:
             feedback += " The nearest topics they do cover: " + ", ".join(topics) + "."
@@ -46,10 +46,10 @@ def check_prepared(
             nearest_topics=topics,
         )
     if reference is None:
-        text, citations = offline.compose(prepared.chosen, passages)
+        text, citations = prepared.offline.text, prepared.offline.citations
         reference = _MARKER.sub("", text).strip()
     else:
-        citations = [offline.citation(n, p) for n, p in enumerate(passages[:3], 1)]
+        citations = [citation(n, p) for n, p in enumerate(passages[:3], 1)]
     points = key_points(reference)
     note = ""
     if llm is not None:
@@ -81,7 +81,7 @@ def check_prepared(
         reference,
         question=prepared.standalone,
         options=options_of(tuple(c.text for c in index.chunks)),
-        acronyms=prepared.stats.acronyms,
+        acronyms=note_stats(index).acronyms,
         grading=settings.grading,
     )
     feedback = f"{note}{_TEXT[decision.verdict]} {decision.reason}"

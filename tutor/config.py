@@ -19,7 +19,7 @@ class RetrievalSettings(BaseModel):
     dense_weight: float = Field(default=1.0, ge=0)
     bm25_weight: float = Field(default=1.0, ge=0)
     # "score": each retriever's scores scaled by its best one, then a weighted sum; it keeps how
-    # far ahead a clear winner is, which ranks throw away (dev hit@2000c 0.977 against 0.954).
+    # far ahead a clear winner is, which ranks throw away (docs/ingest.md, Search).
     # "rrf": reciprocal rank fusion with rrf_k.
     fusion: Literal["score", "rrf"] = "score"
 
@@ -47,6 +47,51 @@ class GradingSettings(BaseModel):
     # An LLM verdict "correct" or "incorrect" stands when its score is at least / at most these.
     llm_correct_at: float = Field(default=0.8, ge=0, le=1)
     llm_incorrect_at: float = Field(default=0.2, ge=0, le=1)
+
+
+class OfflineSettings(BaseModel):
+    """The offline answering engine's weights and thresholds (tutor/offline/; docs/engine.md).
+
+    The defaults were chosen on evals/data/dev.jsonl only; docs/deployment.md lists them.
+    """
+
+    # Answer units: score = w_meaning x cosine + w_terms x IDF share of the question's terms
+    # + w_section x the share in its headings + w_rank / passage rank (+ number_bonus, - penalty).
+    w_meaning: float = Field(default=0.5, ge=0)
+    w_terms: float = Field(default=0.5, ge=0)
+    w_section: float = Field(default=0.35, ge=0)
+    w_rank: float = Field(default=0.03, ge=0)
+    number_bonus: float = Field(default=0.1, ge=0)  # a unit with a digit, for a numeric question
+    short_penalty: float = Field(default=0.1, ge=0)  # a unit under short_chars characters
+    short_chars: int = Field(default=25, ge=0)
+    # Selecting units for an answer.
+    max_chars: int = Field(default=600, ge=100)  # an answer's reading length
+    max_lead_chars: int = Field(default=60, ge=0)  # a longer heading does not lead a run
+    keep_ratio: float = Field(default=0.35, ge=0, le=1)  # units this close to the best may join
+    neighbour_bonus: float = Field(default=0.5, ge=0)  # next to a chosen unit
+    coverage_bonus: float = Field(default=0.5, ge=0)  # x IDF share of question terms still missing
+    window_floor: float = Field(default=0.3, ge=0, le=1)  # margins over this share of the best
+    window_passages: int = Field(default=1, ge=1)  # windows from this many top passages
+    passage_prior: float = Field(default=0.6, ge=0)  # / passage rank, in a window's value
+    window_coverage: float = Field(default=0.3, ge=0)  # x IDF share of terms a window covers
+    # Questions of several parts.
+    max_parts: int = Field(default=3, ge=1)
+    max_parts_chars: int = Field(default=900, ge=100)  # shared among the parts
+    part_coverage: float = Field(default=0.5, ge=0, le=1)  # a part's own terms an answer needs
+    # Multiple choice.
+    mcq_margin: float = Field(default=0.12, ge=0)  # the best choice's lead, or abstain
+    mcq_own_weight: float = Field(default=0.4, ge=0)  # x the choice's own terms its unit names
+    mcq_miss_penalty: float = Field(default=0.2, ge=0)  # its unit names none of them
+    mcq_units: int = Field(default=8, ge=1)  # top units looked at for each choice
+    # Declining (tutor/offline/scope.py): support = best + w_answered x answered - w_rare x rare
+    # - w_common x common.
+    w_answered: float = Field(default=0.75, ge=0)
+    w_rare: float = Field(default=0.65, ge=0)
+    w_common: float = Field(default=0.2, ge=0)
+    min_support: float = 0.45
+    min_untopical_support: float = 1.0  # no question term in the answer's headings
+    min_quantity_support: float = Field(default=0.2, ge=0, le=1)  # a figure question's subject
+    quantity_units: int = Field(default=30, ge=1)  # top units searched for a number
 
 
 class EmbeddingSettings(BaseModel):
@@ -116,6 +161,7 @@ class Settings(BaseSettings):
     chunking: ChunkSettings = ChunkSettings()
     grading: GradingSettings = GradingSettings()
     embedding: EmbeddingSettings = EmbeddingSettings()
+    offline: OfflineSettings = OfflineSettings()
 
     @field_validator("llm")
     @classmethod

@@ -15,8 +15,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from tutor import prompts
-from tutor.answer import citation
 from tutor.deadline import Deadline
+from tutor.offline.answer import citation
 from tutor.types import Answer, Citation, Passage
 
 NOT_COVERED = "the notes do not cover"

@@ -19,7 +19,6 @@ from typing import Any, cast
 from sqlalchemy import update
 from sqlalchemy.orm import sessionmaker as SessionMaker
 
-from tutor.answer import note_stats
 from tutor.checking import check as check_answer
 from tutor.checking import key_points, options_of
 from tutor.config import Settings
@@ -29,6 +28,7 @@ from tutor.embeddings import Embedder
 from tutor.errors import Conflict, InvalidInput, NotFound
 from tutor.index import Index, IndexHandle
 from tutor.lexical import tokenize
+from tutor.offline.answer import note_stats
 from tutor.progress import (
     QuizRow,
     create_tables,

@@ -13,15 +13,14 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.language_models import BaseChatModel
 from sqlalchemy import Engine
 
-from tutor import answer as offline
-from tutor import generate, scope
+from tutor import generate
 from tutor.config import Settings
 from tutor.deadline import Deadline
 from tutor.embeddings import Embedder, make_embedder
 from tutor.errors import InvalidInput, NotFound, TutorError
 from tutor.index import Index, IndexHandle
 from tutor.llm import make_chat_model
-from tutor.parts import resolve_offline, split_question, subject_of  # noqa: F401  (tests)
+from tutor.offline.engine import OfflineEngine, Reply
 from tutor.retrieve import HybridRetriever
 from tutor.sessions import MAX_SESSION_ID, SessionStore, new_session_id
 from tutor.store import ChromaStore
@@ -40,19 +39,21 @@ class Prepared:
     question: str
     standalone: str
     session_id: str
-    passages: list[Passage]
-    scored: list[offline.Scored]
-    chosen: list[offline.Scored]  # the units an offline answer gives, in the notes' order
-    stats: offline.NoteStats
-    support: scope.Support
+    reply: Reply  # the offline engine's: its answer or decline, and the passages behind it
     index: Index
 
     @property
-    def covered(self) -> bool:
-        return self.support.covered
+    def passages(self) -> list[Passage]:
+        return self.reply.passages
 
-    def decline(self) -> Answer:
-        return offline.decline(self.passages, lacks_figure=self.support.lacks_figure)
+    @property
+    def covered(self) -> bool:
+        return self.reply.covered
+
+    @property
+    def offline(self) -> Answer:
+        """The offline answer: extractive when the notes cover the question, else the decline."""
+        return self.reply.answer
 
 
 def pieces(text: str, size: int = 24) -> list[str]:
@@ -79,8 +80,10 @@ class Tutor:
     engine: Engine | None = None
     practice: Any = None  # tutor.practice.Practice
     provider: str = field(init=False)
+    offline: OfflineEngine = field(init=False)
 
     def __post_init__(self) -> None:
+        self.offline = OfflineEngine(self.settings.offline, self.embedder, self.retriever)
         self.provider = (
             self.settings.llm
             if self.llm is not None and self.settings.llm
@@ -102,9 +105,7 @@ class Tutor:
         prepared = self._prepare(question, session_id, deadline)
         if choices:
             answer = self._choose(prepared, choices, deadline)
-        elif not prepared.covered:
-            answer = prepared.decline()
-        elif self.llm is not None:
+        elif self.llm is not None and prepared.covered:
             answer = self._with_fallback(
                 lambda: generate.llm_answer(
                     self.llm,
@@ -116,7 +117,7 @@ class Tutor:
                 prepared,
             )
         else:
-            answer = self._extractive(prepared)
+            answer = prepared.offline
         return self._record(prepared, answer)
 
     async def stream(
@@ -147,7 +148,7 @@ class Tutor:
                 for piece in pieces(answer.text):
                     yield piece
         else:
-            answer = self._extractive(prepared) if prepared.covered else prepared.decline()
+            answer = prepared.offline
             for piece in pieces(answer.text):
                 yield piece
         yield await asyncio.to_thread(self._record, prepared, answer)
@@ -181,7 +182,7 @@ class Tutor:
     ) -> Prepared:
         history = self.sessions.history(session_id)
         index = self.index.current()
-        standalone = resolve_offline(question, history, offline.note_stats(index).headings)
+        standalone = self.offline.resolve(question, history, index)
         if self.llm is not None and history and standalone != question:
             pairs = [(t.question, t.answer) for t in history]
             try:
@@ -197,54 +198,11 @@ class Tutor:
             standalone
         )  # once: retrieval and answer scoring share it
         passages = self.retriever.search(standalone, index=index, vector=vector)
-        stats = offline.note_stats(index)
-        scored = offline.score_units(
-            standalone, passages, self.embedder, stats, query_vector=vector
-        )
-        chosen = offline.select(scored)
-        support = scope.support(
-            standalone, passages, chosen, self.embedder, stats, query_vector=vector
-        )
-        parts = split_question(standalone, topics=stats.topics, vocabulary=stats.df)
-        missing = [
-            part
-            for part in parts
-            if len(parts) > 1
-            and not offline.part_answered(chosen, part, [p for p in parts if p != part], stats)
-        ]
-        if missing and support.covered:
-            passages, chosen = offline.add_parts(
-                passages, chosen, [self._part(part, index, stats) for part in missing]
-            )
-        return Prepared(
-            question,
-            standalone,
-            session_id or new_session_id(),
-            passages,
-            scored,
-            chosen,
-            stats,
-            support,
-            index,
-        )
-
-    def _part(
-        self, part: str, index: Index, stats: offline.NoteStats
-    ) -> tuple[list[Passage], list[offline.Scored]]:
-        """One part of a question of several: its own passages and their units, scored."""
-        vector = self.embedder.embed_query(part)
-        passages = self.retriever.search(part, index=index, vector=vector)
-        return passages, offline.score_units(
-            part, passages, self.embedder, stats, query_vector=vector
-        )
-
-    def _extractive(self, prepared: Prepared) -> Answer:
-        text, citations = offline.compose(prepared.chosen, prepared.passages)
-        return Answer(text=text, citations=citations)
+        reply = self.offline.answer(standalone, passages, index, vector=vector)
+        return Prepared(question, standalone, session_id or new_session_id(), reply, index)
 
     def _degraded(self, prepared: Prepared) -> Answer:
-        answer = self._extractive(prepared) if prepared.covered else prepared.decline()
-        return answer.model_copy(update={"degraded": True})
+        return prepared.offline.model_copy(update={"degraded": True})
 
     def _with_fallback(self, call, prepared: Prepared, fallback=None) -> Answer:
         try:
@@ -261,21 +219,7 @@ class Tutor:
         ]
 
         def offline_choice() -> Answer:
-            index, support = offline.choose(
-                prepared.standalone, choices, evidence, self.embedder, prepared.stats
-            )
-            if index is None:
-                return Answer(
-                    text="None of the choices is clearly supported by the notes, so I won't guess.",
-                    choice_index=None,
-                )
-            passages = evidence[index]
-            text, citations = offline.compose(support, passages)
-            return Answer(
-                text=f"{chr(65 + index)}. {choices[index]} — {text}",
-                citations=citations,
-                choice_index=index,
-            )
+            return self.offline.choose(prepared.standalone, choices, evidence, prepared.index)
 
         if self.llm is None:
             return offline_choice()
@@ -389,19 +333,7 @@ class Tutor:
         except TutorError as exc:
             log.warning("not warming the answer cache: %s", exc)
             return 0
-        stats = offline.note_stats(index)
-        for chunk in index.chunks:
-            passage = Passage(
-                chunk_id=chunk.id,
-                text=chunk.text,
-                section=chunk.section,
-                source=chunk.source,
-                score=0.0,
-                start=chunk.start,
-                end=chunk.end,
-            )
-            offline.passage_units(passage, self.embedder, stats)
-        return len(index.chunks)
+        return self.offline.warm(index)
 
     def quiz_topics(self) -> list[str]:
         """The services quiz items and practice tests are filed under, most items first."""

@@ -8,9 +8,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from tutor.answer import Scored, drop_dangling, reading_length
 from tutor.errors import InvalidInput
-from tutor.sentences import Unit
+from tutor.offline.answer import Scored, drop_dangling, reading_length
+from tutor.offline.sentences import Unit
 from tutor.sessions import Turn
 from tutor.types import Answer
 
@@ -133,7 +133,7 @@ def test_bad_input_on_the_stream_too(tutor):
 
 
 def test_warm_prepares_every_chunk_once(tutor):
-    from tutor import answer as offline
+    from tutor.offline import answer as offline
 
     index = tutor.current_index()
     assert tutor.warm() == len(index.chunks)
@@ -162,12 +162,14 @@ def test_the_notes_lists_stay_markdown_lists(tutor):
 
 
 def test_a_sentence_that_refers_back_brings_the_line_it_depends_on():
-    from tutor.answer import Scored, with_antecedents
-    from tutor.sentences import Unit
+    from tutor.config import OfflineSettings
+    from tutor.offline.answer import Scored, with_antecedents
+    from tutor.offline.sentences import Unit
 
     lines = ["Suspending versioning keeps old versions.", "This deletes them for good.", "Other."]
     scored = [Scored(Unit(t, i), 1, 1.0 - i / 10) for i, t in enumerate(lines)]
-    assert [s.unit.text for s in with_antecedents([scored[1]], scored, 600)] == lines[:2]
+    settings = OfflineSettings()
+    assert [s.unit.text for s in with_antecedents([scored[1]], scored, 600, settings)] == lines[:2]
     # No room for the line it depends on: the sentence goes rather than dangle.
-    alone = with_antecedents([scored[2], scored[1]], scored, 40)
+    alone = with_antecedents([scored[2], scored[1]], scored, 40, settings)
     assert [s.unit.text for s in alone] == ["Other."]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tutor.figures import asks_quantity
+from tutor.offline.figures import asks_quantity
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tutor.config import OfflineSettings
 from tutor.lexical import tokenize
-from tutor.parts import split_question
+from tutor.offline.parts import split_question
 
 TOPICS = frozenset(tokenize("EFS S3 RDS ElastiCache Redis ELB EC2"))
 VOCABULARY = frozenset(
@@ -18,7 +19,12 @@ VOCABULARY = frozenset(
 
 
 def parts(question: str) -> list[str]:
-    return split_question(question, topics=TOPICS, vocabulary=VOCABULARY)
+    return split_question(
+        question,
+        topics=TOPICS,
+        vocabulary=VOCABULARY,
+        max_parts=OfflineSettings().max_parts,
+    )
 
 
 @pytest.mark.parametrize(

@@ -3,44 +3,45 @@ share of terms the notes never use, on the real notes (declines: tests/unit/test
 
 import pytest
 
-from tutor.answer import content_terms, note_stats, question_terms
-from tutor.scope import (
-    MIN_QUANTITY_SUPPORT,
-    MIN_SUPPORT,
-    MIN_UNTOPICAL_SUPPORT,
-    W_ANSWERED,
-    W_COMMON,
-    W_RARE,
-    Support,
-    support,
-)
+from tutor.config import OfflineSettings
+from tutor.offline.answer import content_terms, note_stats, question_terms
+from tutor.offline.scope import Support, support
+
+SETTINGS = OfflineSettings()
+W_ANSWERED, W_RARE, W_COMMON = SETTINGS.w_answered, SETTINGS.w_rare, SETTINGS.w_common
+MIN_SUPPORT, MIN_UNTOPICAL_SUPPORT = SETTINGS.min_support, SETTINGS.min_untopical_support
+MIN_QUANTITY_SUPPORT = SETTINGS.min_quantity_support
+
+
+def figure(best: float, answered: float, **signals) -> Support:
+    """A support figure under the default settings."""
+    return Support(best, answered, settings=SETTINGS, **signals)
 
 
 def support_on_the_notes(tutor, question):
-    return support(
-        question, tutor.search(question), [], tutor.embedder, note_stats(tutor.index.current())
-    )
+    stats = note_stats(tutor.index.current())
+    return support(question, tutor.search(question), [], tutor.embedder, stats, SETTINGS)
 
 
 def test_support_rewards_answered_terms_and_penalises_unknown_ones():
-    base = Support(best=0.5, answered=0.0)
-    assert Support(0.5, 0.4).value == pytest.approx(base.value + W_ANSWERED * 0.4)
-    assert Support(0.5, 0.0, rare=0.4).value == pytest.approx(base.value - W_RARE * 0.4)
-    assert Support(0.5, 0.0, common=0.4).value == pytest.approx(base.value - W_COMMON * 0.4)
+    base = figure(best=0.5, answered=0.0)
+    assert figure(0.5, 0.4).value == pytest.approx(base.value + W_ANSWERED * 0.4)
+    assert figure(0.5, 0.0, rare=0.4).value == pytest.approx(base.value - W_RARE * 0.4)
+    assert figure(0.5, 0.0, common=0.4).value == pytest.approx(base.value - W_COMMON * 0.4)
     assert W_RARE > W_COMMON
-    assert Support(MIN_SUPPORT, 0.0).covered
-    assert not Support(MIN_SUPPORT - 0.01, 0.0).covered
+    assert figure(MIN_SUPPORT, 0.0).covered
+    assert not figure(MIN_SUPPORT - 0.01, 0.0).covered
 
 
 def test_a_question_off_the_headings_needs_stronger_support():
-    assert not Support(MIN_UNTOPICAL_SUPPORT - 0.01, 0.0, topical=False).covered
-    assert Support(MIN_UNTOPICAL_SUPPORT, 0.0, topical=False).covered
+    assert not figure(MIN_UNTOPICAL_SUPPORT - 0.01, 0.0, topical=False).covered
+    assert figure(MIN_UNTOPICAL_SUPPORT, 0.0, topical=False).covered
 
 
 def test_a_quantity_question_needs_a_numbered_unit_on_its_subject():
-    assert Support(1.0, 0.5, quantity=None).covered  # not asking for a number
-    assert Support(1.0, 0.5, quantity=MIN_QUANTITY_SUPPORT).covered
-    assert not Support(1.0, 0.5, quantity=MIN_QUANTITY_SUPPORT - 0.01).covered
+    assert figure(1.0, 0.5, quantity=None).covered  # not asking for a number
+    assert figure(1.0, 0.5, quantity=MIN_QUANTITY_SUPPORT).covered
+    assert not figure(1.0, 0.5, quantity=MIN_QUANTITY_SUPPORT - 0.01).covered
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tutor.sentences import known_terms, split_units, unglue
+from tutor.offline.sentences import known_terms, split_units, unglue
 
 TABLE = """ElastiCache – Difference between Redis and Memcached
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tutor.answer import content_terms
 from tutor.db import make_engine, make_sessionmaker
-from tutor.service import resolve_offline, subject_of
+from tutor.offline.answer import content_terms
+from tutor.offline.parts import resolve_offline, subject_of
 from tutor.sessions import ChatSession, SessionStore, Turn
 from tutor.types import Answer, Citation
 

@@ -2,7 +2,7 @@
 
 The notes may cover a subject but not the figure asked about it (CloudFront, but no default TTL),
 and every other scope signal then says "covered". A figure question is supported only as well as
-the best unit that holds a number names its subject; see tutor/scope.py for the threshold.
+the best unit that holds a number names its subject; see tutor/offline/scope.py for the threshold.
 """
 
 from __future__ import annotations
@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from tutor.answer import Scored
 from tutor.lexical import tokenize
-from tutor.sentences import ENUMERATOR, NUMBER
-
-QUANTITY_UNITS = 30  # how far down the ranked units a numbered one is looked for
+from tutor.offline.answer import Scored
+from tutor.offline.sentences import ENUMERATOR, NUMBER
 
 # Asking for a number, not merely naming one: "is it on by default?", "can i limit..." and "what
 # is the default behaviour" are not.
@@ -52,10 +50,10 @@ def asks_quantity(question: str) -> bool:
 
 
 def quantity_support(
-    question: str, weights: dict[str, float], content: Sequence[Scored]
+    question: str, weights: dict[str, float], content: Sequence[Scored], units: int
 ) -> float | None:
     """For a question asking for a figure: the IDF share of its subject terms (`weights` less
-    "long", "max"...) named by the best of the top `content` units that holds a number, other
+    "long", "max"...) named by the best of the top `units` of `content` that holds a number, other
     than one the question names itself; None for other questions."""
     if not asks_quantity(question):
         return None
@@ -64,7 +62,7 @@ def quantity_support(
     named = set(NUMBER.findall(question))  # "route 53": part of the subject, not the figure
     numbered = [
         sum(w for t, w in subject.items() if t in s.weights) / total
-        for s in content[:QUANTITY_UNITS]
+        for s in content[:units]
         if set(NUMBER.findall(ENUMERATOR.sub("", s.unit.text))) - named
     ]
     return max(numbered, default=0.0)

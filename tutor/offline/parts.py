@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Sequence
 
-from tutor.answer import content_terms, question_terms
+from tutor.offline.answer import content_terms, question_terms
 from tutor.sessions import Turn
 
 # A new clause starts after "?", ";" or "also", or at ", and"/"and" before a question word. The
@@ -32,7 +32,6 @@ _OPENS_QUESTION = re.compile(rf"^\W*(?:(?:and|also|but|so)\s+)?{_QUESTION_WORD}"
 _VERSUS = re.compile(r"\s+(?:vs\.?|versus|v\.?|compared (?:to|with))\s+", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bdifference between\s+(.+?)\s+and\s+(.+)$", re.IGNORECASE)
 _SIDE_END = re.compile(r"\s+[-–—:,(]\s*|\s+(?=" + _QUESTION_WORD + ")", re.IGNORECASE)
-MAX_PARTS = 3
 
 # A message that leans on the previous one: a pronoun, or an opener like "and ...", "what about".
 _FOLLOW_UP = re.compile(
@@ -92,13 +91,13 @@ def _sides(clause: str) -> list[str]:
 
 
 def split_question(
-    question: str, *, topics: frozenset[str], vocabulary: Container[str]
+    question: str, *, topics: frozenset[str], vocabulary: Container[str], max_parts: int
 ) -> list[str]:
     """The question's parts in its own order; [question] when it asks one thing.
 
     A clause is a part when it is asked (it ends in "?" or opens with a question word); the rest
     ("struggling to keep them straight") is context. `topics`: the terms of the notes' topic
-    names; `vocabulary`: every term the notes use.
+    names; `vocabulary`: every term the notes use; `max_parts`: the most parts kept.
     """
     parts: list[str] = []
     for clause, asked in _clauses(question):
@@ -115,7 +114,7 @@ def split_question(
             parts.append(side)
     if len(parts) < 2:
         return [question]
-    return parts[:MAX_PARTS]
+    return parts[:max_parts]
 
 
 def _clauses(question: str) -> list[tuple[str, bool]]:

@@ -11,42 +11,34 @@
   ("our analytics team runs heavy reports"), so they count for little.
 Identifiers ("10.0.0.0/16", "api.example.com", "64k") are neither: they are the student's own.
 
-support = best + W_ANSWERED * answered - W_RARE * rare - W_COMMON * common. The weights and the
-threshold come from a logistic regression on evals/data/dev.jsonl only (65 out-of-scope and 145
-open questions), rounded; see docs/engine.md.
+support = best + w_answered x answered - w_rare x rare - w_common x common, against min_support
+(the weights and thresholds: `Settings.offline`, tutor/config.py; how they were chosen:
+docs/engine.md).
 
 A question none of whose content terms is in the headings over the answer's units ("how long can
 a lambda function run?": the notes name Lambda only inside a section on S3 events) is about
-something the notes mention in passing; it needs much stronger support (MIN_UNTOPICAL_SUPPORT, set
-in the wide gap on dev between such out-of-scope questions, 0.80 at most, and in-scope ones like
-"st1 vs sc1 when would i pick each?", 1.16 at least).
+something the notes mention in passing; it needs much stronger support (min_untopical_support).
 
 A question that asks for a figure ("how long", "what's the max") is covered only when a unit
-holding a number of that kind names a fair share of its subject (MIN_QUANTITY_SUPPORT of its IDF
-weight; tutor/figures.py): the notes cover CloudFront but give no default TTL.
+holding a number of that kind names a fair share of its subject (min_quantity_support of its IDF
+weight; tutor/offline/figures.py): the notes cover CloudFront but give no default TTL.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from tutor.acronyms import expand
-from tutor.answer import NoteStats, Scored, content_terms, score_units
+from tutor.config import OfflineSettings
 from tutor.embeddings import Embedder, common_words
-from tutor.figures import quantity_support
 from tutor.lexical import surface_forms, tokenize
+from tutor.offline.answer import NoteStats, Scored, content_terms, score_units
+from tutor.offline.figures import quantity_support
 from tutor.types import Passage
-
-W_ANSWERED = 0.75
-W_RARE = 0.65
-W_COMMON = 0.2
-MIN_SUPPORT = 0.45  # below it the tutor declines
-MIN_UNTOPICAL_SUPPORT = 1.0  # the same, when no question term is in the answer's headings
-MIN_QUANTITY_SUPPORT = 0.2  # share of a figure question's subject its best numbered unit names
 
 _IDENTIFIER = re.compile(r"[\d.]")  # a digit or a dot: an address, a size, a file name
 
@@ -59,21 +51,31 @@ class Support:
     common: float = 0.0  # IDF share of everyday words the notes never use
     topical: bool = True  # a content term is in the headings over the answer's units
     quantity: float | None = None  # for a quantity question: share its best numbered unit names
+    settings: OfflineSettings = field(kw_only=True, compare=False, repr=False)
 
     @property
     def value(self) -> float:
-        return self.best + W_ANSWERED * self.answered - W_RARE * self.rare - W_COMMON * self.common
+        s = self.settings
+        return (
+            self.best
+            + s.w_answered * self.answered
+            - s.w_rare * self.rare
+            - s.w_common * self.common
+        )
 
     @property
     def on_subject(self) -> bool:
         """The notes cover what the question is about."""
-        return self.value >= (MIN_SUPPORT if self.topical else MIN_UNTOPICAL_SUPPORT)
+        s = self.settings
+        return self.value >= (s.min_support if self.topical else s.min_untopical_support)
 
     @property
     def lacks_figure(self) -> bool:
         """The notes cover the subject, but no unit on it gives the number asked for."""
         return (
-            self.on_subject and self.quantity is not None and self.quantity < MIN_QUANTITY_SUPPORT
+            self.on_subject
+            and self.quantity is not None
+            and self.quantity < self.settings.min_quantity_support
         )
 
     @property
@@ -87,6 +89,7 @@ def support(
     chosen: Sequence[Scored],
     embedder: Embedder,
     stats: NoteStats,
+    settings: OfflineSettings,
     *,
     query_vector: np.ndarray | None = None,
 ) -> Support:
@@ -95,7 +98,7 @@ def support(
     weights = {t: stats.idf(t) for t in terms}
     total = sum(weights.values()) or 1.0
     content = score_units(
-        question, passages, embedder, stats, query_vector=query_vector, terms=terms
+        question, passages, embedder, stats, settings, query_vector=query_vector, terms=terms
     )
     headings = " ".join(f"{passages[c.passage_n - 1].section} {c.unit.heading}" for c in chosen)
     said = expand(
@@ -116,5 +119,6 @@ def support(
         rare=sum(weights[t] for t in rare) / total,
         common=sum(weights[t] for t in common) / total,
         topical=bool(expand(tokenize(headings), stats.acronyms) & set(terms)),
-        quantity=quantity_support(question, weights, content),
+        quantity=quantity_support(question, weights, content, settings.quantity_units),
+        settings=settings,
     )

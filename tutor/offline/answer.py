@@ -1,4 +1,4 @@
-"""Offline answering: extractive answers, declining and multiple choice (scope: tutor/scope.py).
+"""Offline answering: extractive answers, declining and multiple choice (scope: tutor/offline/scope.py).
 
 (question, passages, embedder, note statistics) -> Answer. Every unit of the retrieved passages
 (sentence, bullet, table row) is scored against the question by meaning (MiniLM cosine), by the
@@ -17,29 +17,15 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from tutor.acronyms import Acronyms, expand, find_acronyms
+from tutor.config import OfflineSettings
 from tutor.embeddings import Embedder
 from tutor.index import Index
 from tutor.lexical import tokenize
-from tutor.sentences import Unit, known_terms, split_units
+from tutor.offline.sentences import Unit, known_terms, split_units
 from tutor.types import Answer, Citation, Passage
 
-MAX_CHARS = 600  # the issue asks for about 500; 600 keeps the mean answer under 600 (dev)
 CITE_COST = 4  # " [n]" after each run of sentences from one passage
-MAX_LEAD = 60  # a longer heading is not worth its space as an answer's lead-in
-NEIGHBOUR_BONUS = 0.5  # the notes explain a point over consecutive lines
-W_MEANING, W_TERMS, W_SECTION, W_RANK = 0.5, 0.5, 0.35, 0.03
-NUMBER_BONUS = 0.1
-SHORT_PENALTY = 0.1  # for units under 25 characters
-# Calibrated on evals/data/dev.jsonl only (see docs/engine.md).
-KEEP_RATIO = 0.35  # a unit joins the answer when it scores this close to the best one
-WINDOW_FLOOR = 0.3  # a unit adds to its window's value by how much it beats this share of the best
-WINDOW_PASSAGES = 1  # windows come from the top passage (or the one holding the best unit)
-PASSAGE_PRIOR = 0.6  # a window's value starts at this over its passage's rank
-WINDOW_COVERAGE = 0.3  # weight of the IDF share of question terms a window covers
-COVERAGE_BONUS = 0.5  # weight of the IDF share of still-missing question terms a unit adds
-MAX_PARTS_CHARS = 900  # a question of several parts shares this among them, a part each
-PART_COVERAGE = 0.5  # a part is answered when the answer holds this IDF share of its own terms
-MCQ_MARGIN = 0.12  # the best choice must beat the runner-up by this much, or we abstain
+# Every weight and threshold is a field of `settings` (tutor/config.py, OfflineSettings).
 
 _NUMERIC_Q = re.compile(
     r"\b(how (many|much|long|often|big|fast)|max(imum)?|min(imum)?|default|"
@@ -182,6 +168,7 @@ def score_units(
     passages: Sequence[Passage],
     embedder: Embedder,
     stats: NoteStats,
+    settings: OfflineSettings,
     *,
     query_vector: np.ndarray | None = None,
     terms: Sequence[str] | None = None,
@@ -209,11 +196,18 @@ def score_units(
         matched = {t: w / total for t, w in weights.items() if t in unit_terms}
         lexical = sum(matched.values())
         section = sum(w for t, w in weights.items() if t in section_terms) / total
-        score = W_MEANING * float(cosine) + W_TERMS * lexical + W_SECTION * section + W_RANK / n
+        score = (
+            settings.w_meaning * float(cosine)
+            + settings.w_terms * lexical
+            + settings.w_section * section
+            + settings.w_rank / n
+        )
         if numeric and _DIGIT.search(unit.text):
-            score += NUMBER_BONUS
-        if len(unit.text) < 25:
-            score -= SHORT_PENALTY  # a bare label ("Distributed memory") answers nothing on its own
+            score += settings.number_bonus
+        if len(unit.text) < settings.short_chars:
+            score -= (
+                settings.short_penalty
+            )  # a bare label ("Distributed memory") answers nothing on its own
         scored.append(Scored(unit, n, score, matched))
     return sorted(scored, key=lambda s: s.score, reverse=True)
 
@@ -234,7 +228,7 @@ def _cost(item: Scored) -> int:
     return len(item.unit.render(True)) + 1
 
 
-def best_window(scored: Sequence[Scored], budget: int = MAX_CHARS) -> list[Scored]:
+def best_window(scored: Sequence[Scored], budget: int, settings: OfflineSettings) -> list[Scored]:
     """The run of consecutive units that scores best in the budget, from the top passage(s) or
     the one holding the best unit.
 
@@ -244,16 +238,19 @@ def best_window(scored: Sequence[Scored], budget: int = MAX_CHARS) -> list[Score
     set by the best unit, plus a prior for the passage's retrieval rank, plus a share of the
     question's terms the run covers (a run that names every part of the question wins).
     """
-    floor = WINDOW_FLOOR * scored[0].score
+    floor = settings.window_floor * scored[0].score
     by_passage: dict[int, list[Scored]] = {}
     for item in scored:
-        if item.passage_n <= WINDOW_PASSAGES or item.passage_n == scored[0].passage_n:
+        if item.passage_n <= settings.window_passages or item.passage_n == scored[0].passage_n:
             by_passage.setdefault(item.passage_n, []).append(item)
     best: tuple[float, list[Scored]] = (-1.0, [])
     for n, items in by_passage.items():
         items.sort(key=lambda s: s.unit.position)
         for start in range(len(items)):
-            value, length = PASSAGE_PRIOR / n, CITE_COST + len(items[start].unit.heading) + 2
+            value, length = (
+                settings.passage_prior / n,
+                CITE_COST + len(items[start].unit.heading) + 2,
+            )
             covered: dict[str, float] = {}
             for end in range(start, len(items)):
                 length += _cost(items[end])
@@ -261,13 +258,15 @@ def best_window(scored: Sequence[Scored], budget: int = MAX_CHARS) -> list[Score
                     break
                 value += max(items[end].score - floor, 0.0)
                 covered.update(items[end].weights)
-                total = value + WINDOW_COVERAGE * sum(covered.values())
+                total = value + settings.window_coverage * sum(covered.values())
                 if total > best[0]:
                     best = (total, items[start : end + 1])
     return best[1]
 
 
-def select(scored: Sequence[Scored], budget: int = MAX_CHARS) -> list[Scored]:
+def select(
+    scored: Sequence[Scored], settings: OfflineSettings, budget: int | None = None
+) -> list[Scored]:
     """The best window and the best unit, then other units close to the top score, in the notes'
     order.
 
@@ -277,40 +276,46 @@ def select(scored: Sequence[Scored], budget: int = MAX_CHARS) -> list[Scored]:
     """
     if not scored:
         return []
-    chosen = best_window(scored, budget)
+    budget = settings.max_chars if budget is None else budget
+    chosen = best_window(scored, budget, settings)
     best = scored[0]
     if best not in chosen:
         # The best-matching unit always makes the answer: the window gives up its weaker end.
-        while chosen and reading_length(compose_text(in_order([*chosen, best]))) > budget:
+        while chosen and reading_length(compose_text(in_order([*chosen, best]), settings)) > budget:
             chosen.pop(0 if chosen[0].score < chosen[-1].score else -1)
         chosen.append(best)
     seen = {_normal(c.unit.text) for c in chosen}
     covered = {t for c in chosen for t in c.weights}
-    floor = KEEP_RATIO * scored[0].score
+    floor = settings.keep_ratio * scored[0].score
     left = [s for s in scored if s.score >= floor and s not in chosen]
 
     def priority(s: Scored) -> float:
         near = (s.passage_n, s.unit.position) in neighbours
         new_terms = sum(w for t, w in s.weights.items() if t not in covered)
-        return s.score + NEIGHBOUR_BONUS * near + COVERAGE_BONUS * new_terms
+        return s.score + settings.neighbour_bonus * near + settings.coverage_bonus * new_terms
 
     while left:
         neighbours = {(c.passage_n, c.unit.position + d) for c in chosen for d in (-1, 1)}
         item = max(left, key=priority)
         left.remove(item)
         key = _normal(item.unit.text)
-        if key in seen or reading_length(compose_text(in_order([*chosen, item]))) > budget:
+        if (
+            key in seen
+            or reading_length(compose_text(in_order([*chosen, item]), settings)) > budget
+        ):
             continue  # overlapping chunks repeat sentences; the budget is firm
         chosen.append(item)
         seen.add(key)
         covered.update(item.weights)
-    return with_antecedents(drop_dangling(in_order(chosen)), scored, budget)
+    return with_antecedents(drop_dangling(in_order(chosen)), scored, budget, settings)
 
 
 _REFERS_BACK = re.compile(r"^(?:this|it|its|they|their|these|those|that)\b", re.IGNORECASE)
 
 
-def with_antecedents(chosen: list[Scored], scored: Sequence[Scored], budget: int) -> list[Scored]:
+def with_antecedents(
+    chosen: list[Scored], scored: Sequence[Scored], budget: int, settings: OfflineSettings
+) -> list[Scored]:
     """A sentence that opens with "this/it/they/these" brings the line before it, which says
     what it refers to; when that does not fit the budget, the sentence goes instead."""
     by_place = {(s.passage_n, s.unit.position): s for s in scored}
@@ -319,7 +324,7 @@ def with_antecedents(chosen: list[Scored], scored: Sequence[Scored], budget: int
         before = by_place.get((item.passage_n, item.unit.position - 1))
         if not _REFERS_BACK.match(item.unit.text) or before is None or before in kept:
             continue
-        if reading_length(compose_text(in_order([*kept, before]))) <= budget:
+        if reading_length(compose_text(in_order([*kept, before]), settings)) <= budget:
             kept = in_order([*kept, before])
         elif len(kept) > 1:
             kept.remove(item)
@@ -327,34 +332,41 @@ def with_antecedents(chosen: list[Scored], scored: Sequence[Scored], budget: int
 
 
 def part_answered(
-    chosen: Sequence[Scored], part: str, others: Sequence[str], stats: NoteStats
+    chosen: Sequence[Scored],
+    part: str,
+    others: Sequence[str],
+    stats: NoteStats,
+    settings: OfflineSettings,
 ) -> bool:
-    """Whether the answer so far answers a part: it holds most (PART_COVERAGE of the IDF weight)
+    """Whether the answer so far answers a part: it holds most (part_coverage of the IDF weight)
     of the part's own terms, those the other parts lack ("CNAME vs Alias" in one section)."""
     said = {t for c in chosen for t in tokenize(f"{c.unit.heading} {c.unit.render(True)}")}
     own = set(content_terms(part)) - {t for o in others for t in content_terms(o)}
     weight = sum(stats.idf(t) for t in own)
-    return not weight or sum(stats.idf(t) for t in own if t in said) / weight >= PART_COVERAGE
+    return (
+        not weight or sum(stats.idf(t) for t in own if t in said) / weight >= settings.part_coverage
+    )
 
 
 def add_parts(
     passages: Sequence[Passage],
     chosen: Sequence[Scored],
     per_part: Sequence[tuple[Sequence[Passage], Sequence[Scored]]],
+    settings: OfflineSettings,
 ) -> tuple[list[Passage], list[Scored]]:
     """The answer to the whole question, then each part it leaves unanswered from that part's
-    own passages, in the question's order, sharing what is left of MAX_PARTS_CHARS. Returns the
+    own passages, in the question's order, sharing what is left of max_parts_chars. Returns the
     passages cited from (the question's own first, then what the parts added) and the units."""
     combined = list(passages)
     number = {p.chunk_id: n for n, p in enumerate(combined, 1)}
     merged = list(chosen)
     seen = {(passages[c.passage_n - 1].chunk_id, c.unit.position) for c in chosen}
-    room = MAX_PARTS_CHARS - reading_length(compose_text(chosen))
+    room = settings.max_parts_chars - reading_length(compose_text(chosen, settings))
     for part_passages, scored in per_part:
         budget = room // len(per_part)
-        if budget < MAX_CHARS // 4:
+        if budget < settings.max_chars // 4:
             break
-        for item in select(scored, budget):
+        for item in select(scored, settings, budget):
             passage = part_passages[item.passage_n - 1]
             if passage.chunk_id not in number:
                 combined.append(passage)
@@ -407,7 +419,7 @@ def runs(chosen: Sequence[Scored]) -> list[list[Scored]]:
     return grouped
 
 
-def run_text(run: Sequence[Scored]) -> str:
+def run_text(run: Sequence[Scored], settings: OfflineSettings) -> str:
     """A run's sentences, led by the heading they sit under when they do not name it
     ("Write Through: Data in cache is never stale..."); the notes' lists stay Markdown lists."""
     shown = {c.unit.text for c in run}  # parents present as units
@@ -416,8 +428,8 @@ def run_text(run: Sequence[Scored]) -> str:
         unit = item.unit
         text = unit.render(with_parent=unit.parent not in shown)
         shown.add(unit.parent)
-        if len(text) > MAX_CHARS:
-            text = text[: MAX_CHARS - 1].rsplit(" ", 1)[0] + "…"
+        if len(text) > settings.max_chars:
+            text = text[: settings.max_chars - 1].rsplit(" ", 1)[0] + "…"
         if unit.listed:
             marker = f"{unit.marker} " if unit.marker else ""
             body += f"\n{'  ' * unit.depth}{marker}{text}"
@@ -425,7 +437,7 @@ def run_text(run: Sequence[Scored]) -> str:
             body += ("\n" if body.endswith(_LIST_END) or _ends_list(body) else " ") + text
     body = body.strip(" ")
     heading = run[0].unit.heading
-    if heading and heading.lower() not in body.lower() and len(heading) <= MAX_LEAD:
+    if heading and heading.lower() not in body.lower() and len(heading) <= settings.max_lead_chars:
         return f"{heading}:{'' if body.startswith(chr(10)) else ' '}{body}"
     return body.lstrip("\n")
 
@@ -439,23 +451,25 @@ def _ends_list(body: str) -> bool:
     return len(last) == 2 and bool(re.match(r"\s*(?:- |\d+[.)] )", last[1]))
 
 
-def compose_text(chosen: Sequence[Scored]) -> str:
+def compose_text(chosen: Sequence[Scored], settings: OfflineSettings) -> str:
     numbers: dict[int, int] = {}
     text = ""
     for run in runs(chosen):
         n = numbers.setdefault(run[0].passage_n, len(numbers) + 1)
-        part = f"{run_text(run)} [{n}]"
+        part = f"{run_text(run, settings)} [{n}]"
         if text:
             text += "\n\n" if "\n" in part or _ends_list(text) else " "
         text += part
     return text
 
 
-def compose(chosen: Sequence[Scored], passages: Sequence[Passage]) -> tuple[str, list[Citation]]:
+def compose(
+    chosen: Sequence[Scored], passages: Sequence[Passage], settings: OfflineSettings
+) -> tuple[str, list[Citation]]:
     """The answer text with [n] markers and its citations, renumbered 1.. in order of first use."""
     used = list(dict.fromkeys(c.passage_n for c in chosen))
     citations = [citation(new, passages[old - 1]) for new, old in enumerate(used, 1)]
-    return compose_text(chosen), citations
+    return compose_text(chosen, settings), citations
 
 
 def nearest_topics(passages: Sequence[Passage], limit: int = 3) -> list[str]:
@@ -481,6 +495,7 @@ def choose(
     evidence: Sequence[Sequence[Passage]],
     embedder: Embedder,
     stats: NoteStats,
+    settings: OfflineSettings,
 ) -> tuple[int | None, list[Scored]]:
     """The choice the notes support best, or None when no choice clearly wins.
 
@@ -493,19 +508,23 @@ def choose(
     scores = []
     for choice, passages in zip(choices, evidence):
         own = [t for t in question_terms(choice) if t not in shared]
-        scored = score_units(f"{question} {choice}", passages, embedder, stats)
+        scored = score_units(f"{question} {choice}", passages, embedder, stats, settings)
         best_value, best_item = 0.0, None
-        for item in scored[:8]:
+        for item in scored[: settings.mcq_units]:
             unit_terms = set(tokenize(item.unit.render(True)))
             own_weight = sum(stats.idf(t) for t in own) or 1.0
             own_hit = sum(stats.idf(t) for t in own if t in unit_terms) / own_weight
-            value = item.score + 0.4 * own_hit - 0.2 * (not own_hit and bool(own))
+            value = (
+                item.score
+                + settings.mcq_own_weight * own_hit
+                - settings.mcq_miss_penalty * (not own_hit and bool(own))
+            )
             if value > best_value:
                 best_value, best_item = value, item
         scores.append(best_value)
         supports.append(best_item)
     order = np.argsort(scores)[::-1]
-    if len(order) < 2 or scores[order[0]] - scores[order[1]] < MCQ_MARGIN:
+    if len(order) < 2 or scores[order[0]] - scores[order[1]] < settings.mcq_margin:
         return None, []
     best = int(order[0])
     return best, [s for s in [supports[best]] if s is not None]

@@ -1,0 +1,144 @@
+"""The offline engine's one entry point: a question and its passages in, an Answer out.
+
+The Tutor (tutor/service.py) resolves a follow-up with `resolve`, retrieves, and hands the question
+to `answer` once: the engine scores the passages' units (tutor/offline/answer.py), decides whether
+the notes cover the question (tutor/offline/scope.py), answers the parts the answer leaves out
+(tutor/offline/parts.py, from their own passages) and composes the cited answer or the decline.
+`choose` does the same for a multiple-choice question. Every weight and threshold comes from the
+`OfflineSettings` it is built with (`Settings.offline`, `TUTOR_OFFLINE__...`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from tutor.acronyms import Acronyms
+from tutor.config import OfflineSettings
+from tutor.embeddings import Embedder
+from tutor.index import Index
+from tutor.offline import answer as units
+from tutor.offline.parts import resolve_offline, split_question
+from tutor.offline.scope import support
+from tutor.retrieve import HybridRetriever
+from tutor.sessions import Turn
+from tutor.types import Answer, Passage
+
+ABSTAIN = "None of the choices is clearly supported by the notes, so I won't guess."
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The engine's reply to one question."""
+
+    answer: Answer  # the extractive answer, or the decline when the notes do not cover it
+    passages: list[Passage]  # retrieved for the question, then for the parts it left unanswered
+    covered: bool  # the notes cover the question (an LLM may answer it from `passages`)
+
+
+class OfflineEngine:
+    def __init__(
+        self, settings: OfflineSettings, embedder: Embedder, retriever: HybridRetriever
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.retriever = retriever
+
+    def resolve(self, question: str, history: Sequence[Turn], index: Index) -> str:
+        """The question with the previous turn's subject in front when it is a follow-up."""
+        return resolve_offline(question, history, units.note_stats(index).headings)
+
+    def answer(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        index: Index,
+        *,
+        vector: np.ndarray | None = None,
+    ) -> Reply:
+        """Answer `question` from `passages` (retrieved from `index`; `vector`: the question's
+        embedding, when the caller has it), or decline."""
+        settings, stats = self.settings, units.note_stats(index)
+        passages = list(passages)
+        scored = units.score_units(
+            question, passages, self.embedder, stats, settings, query_vector=vector
+        )
+        chosen = units.select(scored, settings)
+        found = support(
+            question, passages, chosen, self.embedder, stats, settings, query_vector=vector
+        )
+        parts = split_question(
+            question, topics=stats.topics, vocabulary=stats.df, max_parts=settings.max_parts
+        )
+        missing = [
+            part
+            for part in parts
+            if len(parts) > 1
+            and not units.part_answered(
+                chosen, part, [p for p in parts if p != part], stats, settings
+            )
+        ]
+        if missing and found.covered:
+            passages, chosen = units.add_parts(
+                passages, chosen, [self._part(part, index, stats) for part in missing], settings
+            )
+        if not found.covered:
+            answer = units.decline(passages, lacks_figure=found.lacks_figure)
+        else:
+            text, citations = units.compose(chosen, passages, settings)
+            answer = Answer(text=text, citations=citations)
+        return Reply(answer, passages, found.covered)
+
+    def _part(
+        self, part: str, index: Index, stats: units.NoteStats
+    ) -> tuple[list[Passage], list[units.Scored]]:
+        """One part of a question of several: its own passages and their units, scored."""
+        vector = self.embedder.embed_query(part)
+        passages = self.retriever.search(part, index=index, vector=vector)
+        return passages, units.score_units(
+            part, passages, self.embedder, stats, self.settings, query_vector=vector
+        )
+
+    def choose(
+        self,
+        question: str,
+        choices: Sequence[str],
+        evidence: Sequence[Sequence[Passage]],
+        index: Index,
+    ) -> Answer:
+        """The choice the notes support best, cited, or an abstention (`choice_index=None`).
+        evidence[i]: the passages retrieved for the question together with choice i."""
+        best, support_units = units.choose(
+            question, choices, evidence, self.embedder, units.note_stats(index), self.settings
+        )
+        if best is None:
+            return Answer(text=ABSTAIN, choice_index=None)
+        text, citations = units.compose(support_units, evidence[best], self.settings)
+        return Answer(
+            text=f"{chr(65 + best)}. {choices[best]} — {text}",
+            citations=citations,
+            choice_index=best,
+        )
+
+    def acronyms(self, index: Index) -> Acronyms:
+        """The acronyms the notes spell out (for grading answers against them)."""
+        return units.note_stats(index).acronyms
+
+    def warm(self, index: Index) -> int:
+        """Split and embed every chunk's answer units now rather than on the first question that
+        reaches each chunk. Returns the chunks prepared."""
+        stats = units.note_stats(index)
+        for chunk in index.chunks:
+            passage = Passage(
+                chunk_id=chunk.id,
+                text=chunk.text,
+                section=chunk.section,
+                source=chunk.source,
+                score=0.0,
+                start=chunk.start,
+                end=chunk.end,
+            )
+            units.passage_units(passage, self.embedder, stats)
+        return len(index.chunks)
