@@ -34,6 +34,8 @@ class EvalItem(BaseModel):
     choices: list[str] | None = None
     answer_index: int | None = None
     section: str = ""
+    # How the question is put ("casual", "comparison", "scenario", ...): the report breaks down by it.
+    shape: str = ""
     # kind "grade": a learner's answer to grade against `answer`, and the right verdict
     student_answer: str | None = None
     label: Literal["correct", "incorrect"] | None = None

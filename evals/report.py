@@ -105,6 +105,7 @@ def item_record(result: ItemResult, dataset: str) -> dict[str, Any]:
         "dataset": dataset,
         "kind": item.kind,
         "section": item.section,
+        "shape": item.shape,
         "question": item.question,
         "reference": item.answer,
         "answer": result.answer,
@@ -154,7 +155,27 @@ def build_report(
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         items=[item_record(r, d) for r, d in zip(results, item_datasets, strict=True)],
     )
+    report["by_shape"] = by_shape(report)
     return report
+
+
+CHECKS = ("answer", "refusal", "mcq", "retrieval")
+
+
+def by_shape(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per question shape (items that name one): how many, and the share right on each check."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for rec in report["items"]:
+        if rec.get("shape"):
+            groups.setdefault(rec["shape"], []).append(rec)
+    out: dict[str, dict[str, Any]] = {}
+    for shape, recs in sorted(groups.items()):
+        row: dict[str, Any] = {"n": len(recs)}
+        for check in CHECKS:
+            marks = [r["correct"][check] for r in recs if r["correct"].get(check) is not None]
+            row[check] = sum(marks) / len(marks) if marks else None
+        out[shape] = row
+    return out
 
 
 def deltas(report: dict[str, Any], old: dict[str, Any]) -> dict[str, float | None]:
@@ -222,6 +243,13 @@ def markdown(report: dict[str, Any], old: dict[str, Any] | None = None) -> str:
     for key in METRIC_NAMES:
         row = f"| {key} | {fmt(metric_value(report, key), key)} |"
         lines.append(row + (f" {fmt_delta(change.get(key), key)} |" if old else ""))
+    shapes = by_shape(report)
+    if shapes:
+        lines += ["", "## By question shape", ""]
+        lines += ["| shape | n | " + " | ".join(CHECKS) + " |", "|---|---|" + "---|" * len(CHECKS)]
+        for shape, row in shapes.items():
+            cells = " | ".join("–" if row[c] is None else f"{row[c]:.3f}" for c in CHECKS)
+            lines.append(f"| {shape} | {row['n']} | {cells} |")
     lines += ["", "## Worst items", ""]
     worst = worst_items(report)
     if not worst:

@@ -29,7 +29,7 @@ from evals.metrics import (
     groups_present,
     score_all,
 )
-from evals.report import build_report
+from evals.report import build_report, markdown
 from tutor.errors import InvalidInput
 
 CHOICES = ["a", "b", "c", "d"]
@@ -209,3 +209,27 @@ def test_judge_grades_with_a_fake_chat_model():
     assert judge.faithfulness(answer="a", passages=["p1", "p2"]) is None
     assert judge.correctness(question="q", reference="r", answer="") == 1.0
     assert parse_score('{"score": 7}') == 1.0  # clamped to 0..1
+
+
+def test_report_breaks_down_by_question_shape():
+    def shaped(shape, **kw):
+        return item(**kw).model_copy(update={"shape": shape})
+
+    results = [
+        result(shaped("casual", key_facts=[["alpha"]]), ["alpha"], answer="alpha"),
+        result(shaped("casual", key_facts=[["beta"]]), ["beta"], answer="no"),
+        result(shaped("comparison", kind="out_of_scope"), grounded=False),
+        result(item(key_facts=[["gamma"]]), ["gamma"], answer="gamma"),  # no shape: left out
+    ]
+    report = build_report(results, datasets=["d"], item_datasets=["d"] * 4, k=5, provider="offline")
+    assert report["by_shape"]["casual"] == {
+        "n": 2,
+        "answer": 0.5,
+        "refusal": 1.0,
+        "mcq": None,
+        "retrieval": 1.0,
+    }
+    assert report["by_shape"]["comparison"]["refusal"] == 1.0
+    assert set(report["by_shape"]) == {"casual", "comparison"}
+    md = markdown(report)
+    assert "## By question shape" in md and "| casual | 2 | 0.500 | 1.000 | – | 1.000 |" in md
