@@ -247,9 +247,9 @@ def markdown(report: dict[str, Any], old: dict[str, Any] | None = None) -> str:
     if shapes:
         lines += ["", "## By question shape", ""]
         lines += ["| shape | n | " + " | ".join(CHECKS) + " |", "|---|---|" + "---|" * len(CHECKS)]
-        for shape, row in shapes.items():
-            cells = " | ".join("–" if row[c] is None else f"{row[c]:.3f}" for c in CHECKS)
-            lines.append(f"| {shape} | {row['n']} | {cells} |")
+        for shape, marks in shapes.items():
+            cells = " | ".join("–" if marks[c] is None else f"{marks[c]:.3f}" for c in CHECKS)
+            lines.append(f"| {shape} | {marks['n']} | {cells} |")
     lines += ["", "## Worst items", ""]
     worst = worst_items(report)
     if not worst:
