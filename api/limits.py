@@ -1,18 +1,27 @@
 """Request body size limit (413) and per-client rate limiting on the chat endpoints (429).
 
-The rate limit uses slowapi's Limiter (the `limits` storage and moving-window strategy behind it)
-through a dependency rather than slowapi's decorators: the limit comes from each app's Settings,
-and the three chat endpoints share one budget per client, so switching endpoints gains nothing.
+The rate limit is a moving window per client address, kept in this process, checked by a
+dependency: the limit comes from each app's Settings (the `limits` library's syntax), and the
+three chat endpoints share one budget per client, so switching endpoints gains nothing.
+
+It used to be slowapi's Limiter over `limits`' in-memory storage. That storage starts a timer
+thread to expire old hits whenever the last one has run out (10 ms), so nearly every request
+started a thread, and `Thread.start` waits for the new thread to take the GIL: on the event loop,
+with request threads busy in Python, a check stalled every request in flight for milliseconds
+(20 ms median with two busy threads). Here old hits fall out of a bounded deque as new ones come,
+and idle clients are dropped in passing: no thread, no timer.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 import time
+from collections import deque
+from collections.abc import Callable, Sequence
 
 from fastapi import Depends, HTTPException, Request
-from limits import parse_many
-from slowapi import Limiter
+from limits import RateLimitItem, parse_many
 from slowapi.util import get_remote_address
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -20,7 +29,49 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.errors import problem_body
 from tutor.config import Settings
 
-SCOPE = "chat"
+
+class MovingWindow:
+    """At most `amount` hits in any `seconds` for each rule, per key (`limits`' moving-window
+    strategy). A refused hit is not counted."""
+
+    def __init__(
+        self, items: Sequence[RateLimitItem], *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.rules = [(item.amount, item.get_expiry()) for item in items]
+        self.longest = max(seconds for _, seconds in self.rules)
+        self.most = max(1, *(amount for amount, _ in self.rules))
+        self.clock = clock
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+        self._swept = clock()
+
+    def hit(self, key: str) -> float | None:
+        """Count a hit for `key` and return None, or return the seconds until one would pass."""
+        now = self.clock()
+        with self._lock:
+            if now - self._swept >= self.longest:
+                self._sweep(now)
+            hits = self._hits.get(key)
+            for amount, seconds in self.rules:
+                if amount < 1:
+                    return float(seconds)
+                if hits is not None and len(hits) >= amount and now - hits[-amount] < seconds:
+                    return hits[-amount] + seconds - now
+            if hits is None:
+                hits = self._hits[key] = deque(maxlen=self.most)  # older ones matter to no rule
+            hits.append(now)
+            return None
+
+    @property
+    def clients(self) -> int:
+        """Keys with a hit inside the longest window, or not swept yet (for tests)."""
+        return len(self._hits)
+
+    def _sweep(self, now: float) -> None:
+        """Drop the keys whose last hit is older than every window."""
+        self._swept = now
+        for key in [k for k, hits in self._hits.items() if now - hits[-1] >= self.longest]:
+            del self._hits[key]
 
 
 class RateLimit:
@@ -28,21 +79,18 @@ class RateLimit:
 
     def __init__(self, settings: Settings) -> None:
         self.text = settings.rate_limit
-        self.items = parse_many(settings.rate_limit)
-        self.limiter = Limiter(key_func=get_remote_address, strategy="moving-window")
+        self.window = MovingWindow(parse_many(settings.rate_limit))
 
     def check(self, request: Request) -> None:
-        key = get_remote_address(request)
-        for item in self.items:
-            if not self.limiter.limiter.hit(item, key, SCOPE):
-                reset, _ = self.limiter.limiter.get_window_stats(item, key, SCOPE)
-                retry = max(1, math.ceil(reset - time.time()))
-                raise HTTPException(
-                    status_code=429,
-                    detail=f"Too many questions: the limit is {self.text} per client. "
-                    f"Try again in {retry} s.",
-                    headers={"Retry-After": str(retry)},
-                )
+        wait = self.window.hit(get_remote_address(request))
+        if wait is not None:
+            retry = max(1, math.ceil(wait))
+            raise HTTPException(
+                status_code=429,
+                detail=f"Too many questions: the limit is {self.text} per client. "
+                f"Try again in {retry} s.",
+                headers={"Retry-After": str(retry)},
+            )
 
 
 async def rate_limited(request: Request) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 import signal
 import subprocess
 import sys
@@ -12,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from support import free_port, wait_until_serving
+
+from tutor.config import get_settings
 
 CHROMA = Path(sys.executable).parent / "chroma"
 
@@ -134,3 +138,24 @@ def chroma_server(tmp_path):
     server.start()
     yield server
     server.kill()
+
+
+@pytest.fixture
+def cli_env(tmp_path, monkeypatch):
+    """The CLI in a bare folder with no TUTOR_ settings; the root logger put back afterwards."""
+    for key in [k for k in os.environ if k.startswith("TUTOR_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("TUTOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    get_settings.cache_clear()
+    root = logging.getLogger()
+    before = (list(root.handlers), root.level)
+    touched = [logging.getLogger(n) for n in ("httpx", "httpcore", "uvicorn.access")]
+    levels = [(lg, lg.level, lg.disabled) for lg in touched]
+    yield tmp_path
+    get_settings.cache_clear()
+    root.handlers[:] = before[0]
+    root.setLevel(before[1])
+    for logger, level, disabled in levels:
+        logger.setLevel(level)
+        logger.disabled = disabled

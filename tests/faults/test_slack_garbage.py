@@ -16,8 +16,10 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
-from slack_fakes import SECRET
+from pydantic import SecretStr
+from support import free_port
 
+SECRET = "faults-signing-secret-7c1e"
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 NOT_UTF8 = b"\xff\xfe\x00garbage\x80\x81"
@@ -32,6 +34,22 @@ def sign(body: bytes, *, secret: str = SECRET, content_type: str = JSON, ts: str
         "X-Slack-Request-Timestamp": stamp,
         "X-Slack-Signature": f"v0={digest.hexdigest()}",
     }
+
+
+@pytest.fixture
+def slack_app(settings, tutor):
+    """The real app with Slack configured. None of these requests reaches Slack's Web API, so
+    it points at a closed loopback port: a call that did go out would fail, not leave the box."""
+    from api.app import create_app
+
+    slack = settings.model_copy(
+        update={
+            "slack_signing_secret": SecretStr(SECRET),
+            "slack_bot_token": SecretStr("xoxb-faults-bot-token"),
+            "slack_api_url": f"http://127.0.0.1:{free_port()}/api/",
+        }
+    )
+    return create_app(slack, tutor=tutor)
 
 
 @pytest.fixture

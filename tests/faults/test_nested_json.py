@@ -8,6 +8,17 @@ import pytest
 DEPTH = 30_000
 
 
+@pytest.fixture(scope="module")
+def client(settings, tutor):
+    """The real app over the session's ingested notes (its default 64 KiB body limit)."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    with TestClient(create_app(settings, tutor=tutor)) as client:
+        yield client
+
+
 @pytest.mark.parametrize("path", ["/v1/chat", "/v1/search", "/v1/chat/completions"])
 def test_a_30000_deep_body_is_422_saying_it_is_nested_too_deeply(client, path):
     body = b"[" * DEPTH + b"]" * DEPTH  # 60,000 bytes: under the default 64 KiB body limit

@@ -1,5 +1,5 @@
 """`tutor serve` as an operator runs it: one log line per event (one access line per request, each
-with its request id, nothing printed twice), and `--workers N` refused on the embedded store."""
+with its request id, nothing printed twice), through the one root handler the CLI installs."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from support import NOTES, ROOT, free_port, wait_until_serving
 from typer.testing import CliRunner
 
 from cli.main import app
-from tutor.config import get_settings
 
 TUTOR = Path(sys.executable).parent / "tutor"
 
@@ -98,44 +97,6 @@ def test_serve_logs_one_json_line_per_request_with_its_id(tmp_path):
     started = [r for r in records if "Application startup complete" in r["message"]]
     assert len(started) == 1 and started[0]["request_id"] == "-"
     assert not [r for r in records if r["level"] in ("ERROR", "CRITICAL")]
-
-
-@pytest.fixture
-def cli_env(tmp_path, monkeypatch):
-    for key in [k for k in os.environ if k.startswith("TUTOR_")]:
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("TUTOR_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
-    get_settings.cache_clear()
-    root = logging.getLogger()
-    before = (list(root.handlers), root.level)
-    touched = [logging.getLogger(n) for n in ("httpx", "httpcore", "uvicorn.access")]
-    levels = [(lg, lg.level, lg.disabled) for lg in touched]
-    yield tmp_path
-    get_settings.cache_clear()
-    root.handlers[:] = before[0]
-    root.setLevel(before[1])
-    for logger, level, disabled in levels:
-        logger.setLevel(level)
-        logger.disabled = disabled
-
-
-def test_several_workers_on_the_embedded_store_are_refused(cli_env):
-    result = CliRunner().invoke(app, ["serve", "--workers", "2", "--port", str(free_port())])
-    assert result.exit_code == 2, result.output
-    said = " ".join(result.output.split())
-    assert "TUTOR_CHROMA_URL" in said and "--workers 2" in said
-    assert "Traceback" not in result.output
-    assert not (cli_env / "data" / "chroma").exists(), "refused before touching the store"
-
-
-def test_several_workers_are_allowed_with_a_chroma_server(settings):
-    from cli.serve_cmd import workers_problem
-
-    server = settings.model_copy(update={"chroma_url": "http://127.0.0.1:8000"})
-    assert workers_problem(server, 4) is None
-    assert workers_problem(settings, 1) is None
-    assert "TUTOR_CHROMA_URL" in (workers_problem(settings, 2) or "")
 
 
 @pytest.mark.parametrize(
