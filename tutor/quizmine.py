@@ -281,7 +281,8 @@ class Miner:
                     sentence,
                     "definition",
                 )
-            question = _short_question(subj, pred)
+            called = f"the {subj}" if sentence.startswith(f"The {subj}") else subj  # "the SDK"
+            question = _short_question(called, pred)
             if question is None:
                 self.dropped["the sentence does not say what its subject is"] += 1
                 continue
