@@ -82,7 +82,7 @@ _FIGURE = re.compile(
     rf"(?<![\w.\-/$])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?P<sp>\s?)(?P<unit>{_UNITS})(?!\w)"
 )
 _ANY_NUMBER = re.compile(r"(?<![\w.])\d")
-_SAYS_WHAT = re.compile(r"^(?:is|are) (?:a|an|the)\b")  # "X is a ...": the sentence defines X
+_SAYS_WHAT = re.compile(r"^(?:is|are) (?:a|an|the|one)\b")  # "X is a ...": the sentence defines X
 _SAYS_USE = re.compile(r"^(?:allows?|lets|enables|helps?)\b")  # "X allows ...": what X is for
 _STATES_USE = re.compile(r"\b(?:used (?:to|for)|allows?|lets|enables|helps?)\b")
 _WHAT_IS = re.compile(r"^What (?P<verb>is|are) (?P<name>[^?]+)\?$")
@@ -397,6 +397,8 @@ class Miner:
                 self.add(
                     chunk, "short", question, numbered[0], evidence, "steps", reference=reference
                 )
+            elif title.endswith("?") and body and _BULLET_MARK.match(body[0]):
+                self.dropped["the answer is a whole list"] += 1  # its first entry answers nothing
             elif title.endswith("?") and body:
                 sentences = [s for s in _sentences("\n".join(body)) if len(s.split()) >= 5][:2]
                 what = _WHAT_IS.match(title)
@@ -533,7 +535,7 @@ def _short_question(subj: str, pred: str) -> str | None:
 
 def _defines(sentence: str, name: str) -> bool:
     """ "X is a/an/the ...": the sentence says what X (`name`) is."""
-    m = re.match(r"^(?:The |An |A )?(?P<subj>.{1,60}?)\s+(?:is|are) (?:a|an|the)\b", sentence)
+    m = re.match(r"^(?:The |An |A )?(?P<subj>.{1,60}?)\s+(?:is|are) (?:a|an|the|one)\b", sentence)
     return m is not None and bool(name_key(m["subj"])) and same_thing(m["subj"], _bare(name))
 
 

@@ -94,6 +94,8 @@ def test_short_answers_are_mined_only_from_sentences_that_say_what_their_subject
         "EBS Multi-attach": "EBS Multi-attach is for the io1 and io2 volume types only.",
         "What are Availability Zones?": "Each Region has its own set of availability zones here.",
         "What are Edge Locations?": "Edge Locations are the sites that cache content near the users.",
+        "How does a team pick a Region?": "  • Compliance – data must stay in one country\n"
+        "  • Proximity – regions near the customers reduce latency",
     }
     built = Miner(notes(sections), HashEmbedder().embed_batch).build()
     shorts = {i.question: i.answer for i in built if i.kind == "short"}
@@ -101,3 +103,4 @@ def test_short_answers_are_mined_only_from_sentences_that_say_what_their_subject
     assert not [q for q in shorts if "Multi-attach" in q]  # "is for ...": not what it is
     assert "What are Availability Zones?" not in shorts  # the sentence does not define them
     assert shorts["What are Edge Locations?"].startswith("Edge Locations are the sites")
+    assert "How does a team pick a Region?" not in shorts  # its answer is a whole list
