@@ -255,8 +255,8 @@ def no_heading_answer(item: BankItem, notes: Notes) -> Reason:
 
 def no_glued_words(item: BankItem, notes: Notes) -> Reason:
     for text in [item.question, *(item.choices or [item.answer])]:
-        if "\t" in text or "  " in text.strip():
-            return "table cells in the item"
+        if "\t" in text or any("  " in line.strip() for line in text.splitlines()):
+            return "table cells in the item"  # a line's own indent is no cell
         if word := notes.glued(text):
             return f"glued words “{word}”"
     return None

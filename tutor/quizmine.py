@@ -390,12 +390,19 @@ class Miner:
                 continue  # only the chunk that opens the section
             body = [ln.strip() for ln in lines[1:] if ln.strip()]
             numbered = [re.sub(r"^\d+\.\s+", "", ln) for ln in body if re.match(r"^\d+\.\s", ln)]
-            evidence = chunk.text[len(lines[0]) :].strip()[:400]
+            text = chunk.text[len(lines[0]) :].strip()
             if title.lower().startswith("how to") and len(numbered) >= 2:
                 question = f"{title}: what are the steps, in order?"
                 reference = "; ".join(numbered)
+                answer = _span(text, numbered[0], numbered[-1])  # every step, as the notes say
                 self.add(
-                    chunk, "short", question, numbered[0], evidence, "steps", reference=reference
+                    chunk,
+                    "short",
+                    question,
+                    answer,
+                    _upto(text, answer),
+                    "steps",
+                    reference=reference,
                 )
             elif title.endswith("?") and body and _BULLET_MARK.match(body[0]):
                 self.dropped["the answer is a whole list"] += 1  # its first entry answers nothing
@@ -408,9 +415,32 @@ class Miner:
                         self.dropped["the sentence does not say what its subject is"] += 1
                 if sentences:
                     reference = " ".join(sentences)
+                    answer = _span(text, sentences[0], sentences[-1])
                     self.add(
-                        chunk, "short", title, sentences[0], evidence, "steps", reference=reference
+                        chunk,
+                        "short",
+                        title,
+                        answer,
+                        _upto(text, answer),
+                        "steps",
+                        reference=reference,
                     )
+
+
+def _span(text: str, first: str, last: str) -> str:
+    """`text` from the line of `first` to the end of `last`: the whole answer, as the notes write
+    it ("1. Start an EC2 instance …\n  2. Stop the instance …")."""
+    start = text.find(first)
+    end = text.find(last, max(start, 0))
+    if not 0 <= start <= end:
+        return first
+    return text[text.rfind("\n", 0, start) + 1 : end + len(last)].strip()
+
+
+def _upto(text: str, answer: str, least: int = 400) -> str:
+    """The evidence: the section's opening, at least `least` characters and through the answer."""
+    at = text.find(answer)
+    return text[: max(least, at + len(answer))] if at >= 0 else text[:least]
 
 
 def _pieces(chunks: list[Chunk]) -> Iterable[str]:

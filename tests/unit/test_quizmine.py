@@ -104,3 +104,19 @@ def test_short_answers_are_mined_only_from_sentences_that_say_what_their_subject
     assert "What are Availability Zones?" not in shorts  # the sentence does not define them
     assert shorts["What are Edge Locations?"].startswith("Edge Locations are the sites")
     assert "How does a team pick a Region?" not in shorts  # its answer is a whole list
+
+
+def test_a_procedure_is_keyed_by_all_its_steps():
+    sections = SECTIONS | {
+        "How to move an EBS volume to another AZ": "  1. Take a snapshot of the volume\n"
+        "  2. Copy the snapshot to the other AZ\n  3. Create a volume from the snapshot"
+    }
+    built = Miner(notes(sections), HashEmbedder().embed_batch).build()
+    steps = next(i for i in built if i.origin == "steps")
+    assert (
+        steps.question == "How to move an EBS volume to another AZ: what are the steps, in order?"
+    )
+    assert steps.answer.startswith("1. Take a snapshot") and steps.answer.endswith(
+        "from the snapshot"
+    )
+    assert "2. Copy the snapshot" in steps.answer and steps.answer in steps.evidence
