@@ -117,7 +117,7 @@ def ingest(
         if not (folder / "bm25").exists() or found.missing_from(folder / "quizbank.json"):
             stored = store.embeddings(name, [c.id for c in chunks])
             items = found.link(chunks, np.stack([stored[c.id] for c in chunks]), embedder, settings)
-            write_artifacts(settings, name, chunks, items)
+            write_artifacts(settings, name, chunks, items, embedder)
         seconds = time.perf_counter() - started
         return IngestReport(name, n_docs, len(chunks), 0, len(chunks), 0, True, seconds, **imported)
 
@@ -134,7 +134,9 @@ def ingest(
     # Build, fill, write the artifacts, switch the pointer; the store drops what it replaced.
     store.create(name)
     store.add(name, chunks, vectors)
-    write_artifacts(settings, name, chunks, found.link(chunks, vectors, embedder, settings))
+    write_artifacts(
+        settings, name, chunks, found.link(chunks, vectors, embedder, settings), embedder
+    )
     store.activate(name)
     _drop_stale_artifacts(settings, keep=set(store.collection_names()))
     current = {c.id for c in chunks}

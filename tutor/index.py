@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tutor.config import Settings
+from tutor.embeddings import Embedder
 from tutor.errors import NotReady, StoreUnavailable
 from tutor.lexical import LexicalIndex
 from tutor.quizbank import BankItem, QuizBank
@@ -42,15 +43,23 @@ def artifacts_dir(settings: Settings, name: str) -> Path:
 
 
 def write_artifacts(
-    settings: Settings, name: str, chunks: list[Chunk], imported: Sequence[BankItem] = ()
+    settings: Settings,
+    name: str,
+    chunks: list[Chunk],
+    imported: Sequence[BankItem] = (),
+    embedder: Embedder | None = None,
 ) -> None:
-    """`imported`: items from question files beside the notes, served before mined ones."""
+    """`imported`: items from question files beside the notes, served before mined ones.
+    `embedder`: the notes' own, which the miners use to pick distractors of the key's kind."""
     LexicalIndex.build(chunks).save(artifacts_dir(settings, name) / "bm25")
-    bank = QuizBank([*imported, *QuizBank.build(chunks).items])
+    embed = embedder.embed_batch if embedder else None
+    bank = QuizBank([*imported, *QuizBank.build(chunks, embed).items])
     bank.save(artifacts_dir(settings, name) / "quizbank.json")
 
 
-def load_bank(settings: Settings, name: str, chunks: list[Chunk]) -> QuizBank:
+def load_bank(
+    settings: Settings, name: str, chunks: list[Chunk], embedder: Embedder | None = None
+) -> QuizBank:
     path = artifacts_dir(settings, name) / "quizbank.json"
     try:
         bank = QuizBank.load(path)
@@ -58,12 +67,15 @@ def load_bank(settings: Settings, name: str, chunks: list[Chunk]) -> QuizBank:
             raise ValueError("stale quiz bank")
     except (OSError, ValueError, KeyError) as exc:
         log.info("rebuilding the quiz bank for %s (%s)", name, exc)
-        bank = QuizBank.build(chunks)
+        bank = QuizBank.build(chunks, embedder.embed_batch if embedder else None)
         bank.save(path)
     return bank
 
 
-def load_index(store: ChromaStore, settings: Settings, name: str) -> Index:
+def load_index(
+    store: ChromaStore, settings: Settings, name: str, embedder: Embedder | None = None
+) -> Index:
+    """`embedder`: the notes' own, for rebuilding a missing quiz bank as ingest built it."""
     chunks = store.chunks(name)
     folder = artifacts_dir(settings, name) / "bm25"
     try:
@@ -79,7 +91,7 @@ def load_index(store: ChromaStore, settings: Settings, name: str) -> Index:
         chunks=chunks,
         lexical=lexical,
         by_id={c.id: c for c in chunks},
-        bank=load_bank(settings, name, chunks),
+        bank=load_bank(settings, name, chunks, embedder),
     )
 
 
@@ -92,9 +104,18 @@ class IndexHandle:
     once instead of each waiting out its own Chroma timeout in turn.
     """
 
-    def __init__(self, store: ChromaStore, settings: Settings, *, refresh_s: float = 1.0) -> None:
+    def __init__(
+        self,
+        store: ChromaStore,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        refresh_s: float = 1.0,
+    ) -> None:
+        """`embedder`: the notes' own, for a quiz bank rebuilt here (see load_index)."""
         self.store = store
         self.settings = settings
+        self.embedder = embedder
         self.refresh_s = refresh_s
         self._index: Index | None = None
         self._checked = 0.0
@@ -119,6 +140,6 @@ class IndexHandle:
             if name is None:
                 raise NotReady("No notes are ingested yet: run `tutor ingest` first.")
             if self._index is None or self._index.name != name:
-                self._index = load_index(self.store, self.settings, name)
+                self._index = load_index(self.store, self.settings, name, self.embedder)
             self._checked = time.monotonic()
             return self._index

@@ -12,7 +12,8 @@ reason naming it. Rules that need options skip items without them.
     options_similar_length     the longest option at most LENGTH_SPREAD times the shortest
     numbers_in_order           numeric options ascend
     one_supported_option       the key is in the evidence, no distractor is
-    stem_answerable            the stem is a question or a cloze, and says what it asks
+    stem_answerable            the stem is a question or a cloze, and says what it asks (and,
+                               with options, enough to answer without them)
     stem_not_containing_key    the key is not written in the stem
     no_example_answer          the key is not an example value ("e.g. 60%")
     no_heading_answer          no option is a title-like heading of the notes
@@ -222,8 +223,8 @@ def stem_answerable(item: BankItem, notes: Notes) -> Reason:
         return "the stem is neither a question nor a cloze"
     if BLANK not in stem and not _ASKS.search(stem):
         return "the stem does not ask a question"
-    if len(tokenize(stem.replace(BLANK, " "))) < 3:
-        return "the stem is too short to answer without the options"
+    if item.choices and len(tokenize(stem.replace(BLANK, " "))) < 3:
+        return "the stem is too short to answer without the options"  # "What is EBS?" is open
     return None
 
 
@@ -254,8 +255,8 @@ def no_heading_answer(item: BankItem, notes: Notes) -> Reason:
 
 def no_glued_words(item: BankItem, notes: Notes) -> Reason:
     for text in [item.question, *(item.choices or [item.answer])]:
-        if "\t" in text or "  " in text.strip():
-            return "table cells in the item"
+        if "\t" in text or any("  " in line.strip() for line in text.splitlines()):
+            return "table cells in the item"  # a line's own indent is no cell
         if word := notes.glued(text):
             return f"glued words “{word}”"
     return None

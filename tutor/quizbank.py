@@ -18,14 +18,17 @@ import random
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, model_validator
 
 from tutor.lexical import tokenize
 from tutor.types import Chunk
 
-BANK_VERSION = 2  # 2: checked exam-style miners, service topics; a version-1 bank is rebuilt
+if TYPE_CHECKING:
+    from tutor.quizmine import Embed
+
+BANK_VERSION = 3  # 3: no name clozes, distractors of the key's kind; an older bank is rebuilt
 BankKind = Literal["mcq", "fill", "short"]
 
 _BULLET = re.compile(r"^\s*(?:[•\-\*–]|\d+\.)\s+")
@@ -130,10 +133,11 @@ class QuizBank:
         return len(self.items)
 
     @classmethod
-    def build(cls, chunks: Sequence[Chunk]) -> QuizBank:
+    def build(cls, chunks: Sequence[Chunk], embed: Embed | None = None) -> QuizBank:
+        """`embed`: the notes' embedder; it picks distractors of the key's kind (tutor.quizmine)."""
         from tutor.quizmine import Miner  # the miners build BankItems: imported on use
 
-        return cls(Miner(chunks).build())
+        return cls(Miner(chunks, embed).build())
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -3,10 +3,19 @@
     list        a list of "X – Y" entries (instance types, ports, deployment modes): which entry
                 is described as Y? The options are other entries of the same list.
     definition  "X is / allows / provides ..." sentences whose subject names its section: which
-                of these services does that? (mcq), ___ does that (fill), what is X (short).
+                of these does that? (mcq), ___ does that (fill), what is X (short: only when the
+                sentence says what X is, "X is a ..."; "X allows ..." asks what X is used for).
+    statement   sentences that open with a service name: which of these does that? (mcq)
     number      a sentence holding one figure with a unit: complete it (mcq, fill). Distractors
                 are the notes' other figures of that unit, else multiples; the key's rank varies.
-    steps       "How to ..." sections with a numbered list, and headings that are questions.
+    steps       "How to ..." sections with a numbered list, and headings that are questions (a
+                "What is X?" heading only when a sentence of its section says what X is).
+
+The options of a "Which of these ...?" item are names of the key's kind: the names whose meaning
+is nearest the key's, measured on what the notes say about each name (its defining sentences, the
+opening sentences of its own section, sentences that mention it) with the embedder the notes are
+indexed with, each at least MIN_DISTRACTOR_SIMILARITY (cosine) from the key. An item with fewer
+than three such names is dropped, so is every such item when no embedder is given.
 
 Every candidate goes through tutor.itemchecks; one that breaks a rule is dropped. A stem asked
 twice with different keys is dropped altogether, each subject is asked once per kind, and no list
@@ -19,8 +28,10 @@ import hashlib
 import random
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from tutor.banktopics import bank_topics, service_topics
 from tutor.itemchecks import BLANK, Notes, failures
@@ -44,7 +55,13 @@ MAX_LIST = 12
 MAX_CLOZE_WORDS = 30
 MAX_FACT_INDENT = 2  # a sentence on a sub-bullet leans on its parent line for its meaning
 _BULLET_MARK = re.compile(r"^\s*(?:[•\-\*]|\d+\.)\s+")
-MAX_PER_SUBJECT = 8  # statement and cloze items about one service
+MAX_PER_SUBJECT = 8  # statement items about one service
+# Cosine (MiniLM) between what the notes say of two names: at or above it, a name is of the key's
+# kind (EBS and EFS 0.65, Aurora and DynamoDB 0.75); below it, an outsider a learner rules out by
+# kind alone (Route 53 and DynamoDB 0.23). Fitted on the AWS notes' names.
+MIN_DISTRACTOR_SIMILARITY = 0.4
+PROFILE_SENTENCES = 5  # sentences of the notes that stand for what a name is
+Embed = Callable[[Sequence[str]], np.ndarray]  # texts -> unit vectors, one row each
 MIN_NAME_MENTIONS = 5  # an acronym the notes use this often names a thing options can be
 _STATEMENT_VERBS = (
     r"is|are|can|cannot|supports?|allows?|provides?|uses|has|have|stores|lets|enables|will|"
@@ -65,6 +82,10 @@ _FIGURE = re.compile(
     rf"(?<![\w.\-/$])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?P<sp>\s?)(?P<unit>{_UNITS})(?!\w)"
 )
 _ANY_NUMBER = re.compile(r"(?<![\w.])\d")
+_SAYS_WHAT = re.compile(r"^(?:is|are) (?:a|an|the|one)\b")  # "X is a ...": the sentence defines X
+_SAYS_USE = re.compile(r"^(?:allows?|lets|enables|helps?)\b")  # "X allows ...": what X is for
+_STATES_USE = re.compile(r"\b(?:used (?:to|for)|allows?|lets|enables|helps?)\b")
+_WHAT_IS = re.compile(r"^What (?P<verb>is|are) (?P<name>[^?]+)\?$")
 _NAMED_NUMBER = re.compile(r"\b[A-Z][a-z]+ \d+\b")
 
 
@@ -78,7 +99,15 @@ class Entry:
 
 
 class Miner:
-    def __init__(self, chunks: Sequence[Chunk]) -> None:
+    """`embed`: the notes' embedder (`Embedder.embed_batch`); without it no "Which of these"
+    item is made, as no distractor can be shown to be of the key's kind."""
+
+    def __init__(self, chunks: Sequence[Chunk], embed: Embed | None = None) -> None:
+        self.embed = embed
+        self.vectors: dict[str, np.ndarray] = {}
+        self.found: list[
+            tuple[Chunk, str, str, str]
+        ] = []  # definitions: chunk, subj, pred, sentence
         self.chunks = sorted((c for c in chunks if c.text.strip()), key=lambda c: c.start)
         self.topics = bank_topics(self.chunks)
         headings = {h for c in self.chunks for h in c.section.replace(" · ", " > ").split(" > ")}
@@ -135,6 +164,7 @@ class Miner:
         if choices is not None:
             options = [answer, *choices[:3]]
             if len(options) < 4 or len({o.lower() for o in options}) < 4:
+                self.dropped["fewer than three distractors"] += 1
                 return False
             if all(_numeric(o) is not None for o in options):
                 options.sort(key=lambda o: _numeric(o) or 0.0)  # numbers read best in order
@@ -214,6 +244,7 @@ class Miner:
                     found.append((chunk, subj, pred, sentence))
         subjects = _unique(s for _, s, _, _ in found)
         self.defined = subjects
+        self.found = found
         asked: set[frozenset[str]] = set()
         headings: set[str] = set()
         for chunk, subj, pred, sentence in found:
@@ -239,7 +270,7 @@ class Miner:
                     subj,
                     sentence,
                     "definition",
-                    choices=_similar(pool, subj),
+                    choices=self.nearest(pool, subj),
                 )
             if not named:
                 self.add(
@@ -250,16 +281,12 @@ class Miner:
                     sentence,
                     "definition",
                 )
-            self.add(
-                chunk,
-                "short",
-                f"What {'are' if _plural_name(subj) else 'is'} {subj}, and what "
-                f"{'are they' if _plural_name(subj) else 'is it'} used for?",
-                sentence,
-                sentence,
-                "definition",
-                reference=sentence,
-            )
+            called = f"the {subj}" if sentence.startswith(f"The {subj}") else subj  # "the SDK"
+            question = _short_question(called, pred)
+            if question is None:
+                self.dropped["the sentence does not say what its subject is"] += 1
+                continue
+            self.add(chunk, "short", question, sentence, sentence, "definition", reference=sentence)
 
     # -- "<service> <does something>" sentences -----------------------------------------------
     def statements(self) -> None:
@@ -288,35 +315,42 @@ class Miner:
                     subj,
                     sentence,
                     "statement",
-                    choices=_similar(pool, subj),
+                    choices=self.nearest(pool, subj),
                 ):
                     asked[subj] += 1
-        self.name_clozes(names, sentences, asked)
 
-    def name_clozes(self, names: list[str], sentences: list[str], asked: dict[str, int]) -> None:
-        """Sentences naming one service once, mid-sentence: which service completes it?"""
-        pattern = re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, names))})(?![\w-])")
-        for chunk in self.chunks:
-            for sentence in self.facts(chunk):
-                found = pattern.findall(sentence)
-                words = len(sentence.split())
-                if len(found) != 1 or not 6 <= words <= MAX_CLOZE_WORDS or "e.g" in sentence:
-                    continue
-                subj = found[0]
-                m = pattern.search(sentence)
-                if m is None or m.start() == 0 or asked[subj] >= MAX_PER_SUBJECT:
-                    continue
-                if not _standalone(sentence) or sentence in self.notes_headings:
-                    continue
-                blanked = f"{sentence[: m.start()]}{BLANK}{sentence[m.end() :]}"
-                rest = set(tokenize(blanked))
-                pool = [n for n in names if not same_thing(n, subj) and not _mentions(blanked, n)]
-                pool = [n for n in pool if not _supported(n, rest, sentences)]
-                question = f"Which name completes this sentence from the notes: “{blanked}”"
-                if self.add(
-                    chunk, "mcq", question, subj, sentence, "cloze", choices=_similar(pool, subj)
-                ):
-                    asked[subj] += 1
+    # -- distractors of the key's kind ---------------------------------------------------------------
+    def nearest(self, pool: list[str], key: str, n: int = 3) -> list[str]:
+        """The `n` names of `pool` whose meaning is nearest the key's, each at least
+        MIN_DISTRACTOR_SIMILARITY; fewer when fewer are (the item is then dropped)."""
+        if self.embed is None or not pool:
+            return []
+        missing = [name for name in _unique([key, *pool]) if name not in self.vectors]
+        if missing:
+            vectors = self.embed([self.profile(name) for name in missing])
+            self.vectors.update(zip(missing, np.asarray(vectors, dtype=np.float32)))
+        target = self.vectors[key]
+        scored = [(float(self.vectors[name] @ target), name) for name in _unique(pool)]
+        scored.sort(key=lambda sn: (-sn[0], sn[1]))
+        picked: list[str] = []
+        for score, name in scored:
+            if score < MIN_DISTRACTOR_SIMILARITY or len(picked) == n:
+                break
+            if not any(same_thing(name, other) for other in picked):  # "Aurora", "Aurora DB"
+                picked.append(name)
+        return picked
+
+    def profile(self, name: str) -> str:
+        """What the notes say about `name`: its defining sentences, then the opening sentences of
+        its own section, then sentences that mention it; PROFILE_SENTENCES in all."""
+        key = name_key(name)
+        said = [s for _, subj, _, s in self.found if name_key(subj) == key]
+        own = [c for c in self.chunks if name_key(_bare(self.topics.get(c.id, c.topic))) == key]
+        said += [s for c in own for s in self.facts(c) if _says(s)][:PROFILE_SENTENCES]
+        said += [
+            s for c in self.chunks for s in self.facts(c) if key <= set(tokenize(s)) and _says(s)
+        ][:PROFILE_SENTENCES]
+        return " ".join(_unique(said)[:PROFILE_SENTENCES]) or name
 
     def names(self) -> list[str]:
         """Names of the notes' services: service topics and defined subjects, vendor prefix off."""
@@ -356,20 +390,57 @@ class Miner:
                 continue  # only the chunk that opens the section
             body = [ln.strip() for ln in lines[1:] if ln.strip()]
             numbered = [re.sub(r"^\d+\.\s+", "", ln) for ln in body if re.match(r"^\d+\.\s", ln)]
-            evidence = chunk.text[len(lines[0]) :].strip()[:400]
+            text = chunk.text[len(lines[0]) :].strip()
             if title.lower().startswith("how to") and len(numbered) >= 2:
                 question = f"{title}: what are the steps, in order?"
                 reference = "; ".join(numbered)
+                answer = _span(text, numbered[0], numbered[-1])  # every step, as the notes say
                 self.add(
-                    chunk, "short", question, numbered[0], evidence, "steps", reference=reference
+                    chunk,
+                    "short",
+                    question,
+                    answer,
+                    _upto(text, answer),
+                    "steps",
+                    reference=reference,
                 )
+            elif title.endswith("?") and body and _BULLET_MARK.match(body[0]):
+                self.dropped["the answer is a whole list"] += 1  # its first entry answers nothing
             elif title.endswith("?") and body:
                 sentences = [s for s in _sentences("\n".join(body)) if len(s.split()) >= 5][:2]
+                what = _WHAT_IS.match(title)
+                if what and sentences:  # "What are AZs?" wants a sentence that says what they are
+                    sentences = [s for s in sentences if _defines(s, what["name"])][:1]
+                    if not sentences:
+                        self.dropped["the sentence does not say what its subject is"] += 1
                 if sentences:
                     reference = " ".join(sentences)
+                    answer = _span(text, sentences[0], sentences[-1])
                     self.add(
-                        chunk, "short", title, sentences[0], evidence, "steps", reference=reference
+                        chunk,
+                        "short",
+                        title,
+                        answer,
+                        _upto(text, answer),
+                        "steps",
+                        reference=reference,
                     )
+
+
+def _span(text: str, first: str, last: str) -> str:
+    """`text` from the line of `first` to the end of `last`: the whole answer, as the notes write
+    it ("1. Start an EC2 instance …\n  2. Stop the instance …")."""
+    start = text.find(first)
+    end = text.find(last, max(start, 0))
+    if not 0 <= start <= end:
+        return first
+    return text[text.rfind("\n", 0, start) + 1 : end + len(last)].strip()
+
+
+def _upto(text: str, answer: str, least: int = 400) -> str:
+    """The evidence: the section's opening, at least `least` characters and through the answer."""
+    at = text.find(answer)
+    return text[: max(least, at + len(answer))] if at >= 0 else text[:least]
 
 
 def _pieces(chunks: list[Chunk]) -> Iterable[str]:
@@ -479,6 +550,30 @@ def _figures(num: str, same_unit: list[str]) -> list[str]:
     return [n for _, n in picked]
 
 
+def _short_question(subj: str, pred: str) -> str | None:
+    """The open question the sentence "subj pred" answers: what X is ("X is a ..."), and what it is
+    used for when the sentence says that too; what X is used for ("X allows ..."); else None."""
+    plural = _plural_name(subj)
+    be, it = ("are", "are they") if plural else ("is", "is it")
+    if _SAYS_WHAT.match(pred):
+        use = f", and what {it} used for" if _STATES_USE.search(pred) else ""
+        return f"What {be} {subj}{use}?"
+    if _SAYS_USE.match(pred):
+        return f"What {be} {subj} used for?"
+    return None
+
+
+def _defines(sentence: str, name: str) -> bool:
+    """ "X is a/an/the ...": the sentence says what X (`name`) is."""
+    m = re.match(r"^(?:The |An |A )?(?P<subj>.{1,60}?)\s+(?:is|are) (?:a|an|the|one)\b", sentence)
+    return m is not None and bool(name_key(m["subj"])) and same_thing(m["subj"], _bare(name))
+
+
+def _says(sentence: str) -> bool:
+    """A sentence that says something (a verb, five words or more), not a heading or a label."""
+    return len(sentence.split()) >= 5 and bool(re.search(rf"\b(?:{_STATEMENT_VERBS})\b", sentence))
+
+
 def _whole(text: str) -> bool:
     """A clause that stands alone: brackets closed, not the lead-in to a list."""
     return text.count("(") == text.count(")") and not text.rstrip().endswith((":", ",", "-"))
@@ -487,16 +582,6 @@ def _whole(text: str) -> bool:
 def _plural_name(name: str) -> bool:
     last = name.split()[-1]
     return last.endswith("s") and not last.endswith("ss") and not last[:-1].isupper()
-
-
-def _standalone(sentence: str) -> bool:
-    """A whole sentence that makes sense alone: ends with a period, opens with no pronoun."""
-    first = sentence.split()[0].lower()
-    return (
-        _whole(sentence)
-        and sentence.endswith(".")
-        and first not in {"they", "it", "this", "these", "that", "those", "instead", "its"}
-    )
 
 
 def _bare(name: str) -> str:

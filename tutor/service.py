@@ -422,7 +422,7 @@ def build_tutor(
     chat_model = llm if llm is not None else make_chat_model(settings)  # ConfigError early
     embedder = embedder or make_embedder(settings)
     store = ChromaStore(settings)
-    index = IndexHandle(store, settings)
+    index = IndexHandle(store, settings, embedder=embedder)
     retriever = HybridRetriever(
         store=store, index=index, embedder=embedder, settings=settings.retrieval
     )

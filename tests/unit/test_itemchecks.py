@@ -155,6 +155,10 @@ def test_no_glued_words():
     camel = ["ElastiCache", "CloudFront", "DynamoDB", "Athena"]  # written so throughout
     assert ic.no_glued_words(item(choices=camel), NOTES) is None
     assert ic.no_glued_words(item(choices=["S3", "EC2", "(ALB)Always", "RDS"]), NOTES)
+    steps = "1. Take a snapshot\n  2. Restore it in the other AZ"  # indented lines, no cells
+    assert ic.no_glued_words(item("How to move it?", kind="short", answer=steps), NOTES) is None
+    cells = "Standard  3-5 hours"
+    assert ic.no_glued_words(item("How long?", kind="short", answer=cells), NOTES)
 
 
 def test_one_fact_per_cloze():

@@ -25,7 +25,7 @@ def clock():
 @pytest.fixture
 def practice(tutor, clock):
     index = tutor.current_index()
-    chunk = next(c for c in index.chunks if c.topic == "S3")
+    chunk = next(c for c in index.chunks if c.topic == "RDS")  # a topic with 2+ mined MCQ
     extra = [multi_item(chunk, n) for n in range(3)]
     fixed = dataclasses.replace(index, bank=QuizBank(mined_only(index) + extra))
     return Practice(
@@ -47,7 +47,7 @@ def test_choice_indexes_reads_every_way_of_writing_several_letters():
 
 
 def test_imported_multiple_response_items_come_first_and_need_all_and_only_the_keys(practice):
-    test = practice.start(f"unit-{uuid.uuid4()}", n=5, topic="S3", mode="practice")
+    test = practice.start(f"unit-{uuid.uuid4()}", n=5, topic="RDS", mode="practice")
     multi = [i for i in test.items if i.select == 2]
     assert len(multi) == 3 and len(test.items) == 5  # imported first, mined ones fill in
     one, two, three = multi
@@ -63,7 +63,7 @@ def test_imported_multiple_response_items_come_first_and_need_all_and_only_the_k
 
 
 def test_exam_answers_after_the_deadline_are_ignored(practice, clock):
-    test = practice.start(f"unit-{uuid.uuid4()}", n=5, topic="S3", time_limit_s=60)
+    test = practice.start(f"unit-{uuid.uuid4()}", n=5, topic="RDS", time_limit_s=60)
     first, second = test.items[0].id, test.items[1].id
     clock[0] += timedelta(seconds=59)
     practice.answer(test.id, first, "AC" if test.items[0].select == 2 else "A")

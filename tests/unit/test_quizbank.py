@@ -3,6 +3,7 @@ every item keeping the item-writing rules, and no cue that answers a question wi
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 
@@ -13,7 +14,7 @@ from tutor.index import artifacts_dir, load_index
 from tutor.itemchecks import failures, stem_not_containing_key
 from tutor.lexical import tokenize
 from tutor.quizbank import BankItem, QuizBank, same_thing
-from tutor.quizmine import Miner
+from tutor.quizmine import MIN_DISTRACTOR_SIMILARITY, Miner
 
 MAX_CUE_SCORE = 0.35  # chance is 0.25 with four options
 
@@ -21,6 +22,11 @@ MAX_CUE_SCORE = 0.35  # chance is 0.25 with four options
 def mined(items: list[BankItem]) -> list[BankItem]:
     """The bank's own items: those mined from the notes, not imported from question files."""
     return [i for i in items if i.origin != "imported"]
+
+
+def served_mcq(items: list[BankItem]) -> list[BankItem]:
+    """Every single-answer multiple-choice item served for these notes: imported and mined."""
+    return [i for i in items if i.kind == "mcq" and i.answer_index is not None]
 
 
 def test_every_item_is_traceable_to_its_chunk(tutor):
@@ -54,9 +60,11 @@ def test_no_bank_item_breaks_an_item_writing_rule(tutor):
 
 
 def test_at_least_100_distinct_mcq_and_no_stem_asked_twice(tutor):
-    mcqs = [i for i in mined(tutor.index.current().bank.items) if i.kind == "mcq"]
+    # Served MCQ: the curated items imported with the notes and the mined ones together.
+    mcqs = served_mcq(tutor.index.current().bank.items)
     stems = {" ".join(tokenize(i.question)) for i in mcqs}
     assert len(stems) == len(mcqs) >= 100
+    assert {i.origin for i in mcqs} >= {"imported", "list", "definition", "statement", "number"}
 
 
 def _cue_score(items: list[BankItem], cue: Callable[[BankItem, str], float]) -> float:
@@ -70,12 +78,13 @@ def _cue_score(items: list[BankItem], cue: Callable[[BankItem, str], float]) -> 
 
 
 def test_test_wise_cues_do_not_find_the_key(tutor):
-    items = mined(tutor.index.current().bank.items)
-    mcqs = [i for i in items if i.kind == "mcq"]
+    items = tutor.index.current().bank.items
+    mcqs = served_mcq(items)
     assert _cue_score(mcqs, lambda i, c: len(c)) <= MAX_CUE_SCORE
     assert _cue_score(mcqs, lambda i, c: -len(c)) <= MAX_CUE_SCORE
     shared = lambda i, c: len(set(tokenize(c)) & set(tokenize(i.question)))
     assert _cue_score(mcqs, shared) <= MAX_CUE_SCORE
+    assert _cue_score([i for i in mcqs if i.origin != "imported"], shared) <= MAX_CUE_SCORE
     notes = Miner(tutor.index.current().chunks).notes
     leaking = [i for i in items if stem_not_containing_key(i, notes)]
     assert len(leaking) <= 0.02 * len(items)
@@ -95,7 +104,7 @@ def test_served_items_carry_no_snippet_that_holds_the_answer(tutor):
 
 def test_mcq_items_have_four_distinct_choices_one_right(tutor):
     mcqs = [i for i in mined(tutor.index.current().bank.items) if i.kind == "mcq"]
-    assert len(mcqs) > 100
+    assert mcqs
     for item in mcqs:
         assert item.choices is not None and len(item.choices) == 4
         assert len({c.lower() for c in item.choices}) == 4
@@ -117,19 +126,35 @@ def test_distractors_are_of_the_same_kind(tutor):
     )
 
 
+def test_which_of_these_options_are_the_names_nearest_the_key(tutor):
+    """Distractors of the key's kind: EBS beside EFS, not beside IAM or a VPC."""
+    index = tutor.index.current()
+    which = [i for i in mined(index.bank.items) if i.question.startswith("Which of these")]
+    assert which and all(i.origin in {"definition", "statement"} for i in which)
+    miner = Miner(index.chunks, tutor.embedder.embed_batch)
+    miner.build()
+    for item in which:
+        assert item.choices is not None
+        wrong = [c for c in item.choices if c != item.answer]
+        assert set(miner.nearest(wrong, item.answer)) == set(wrong), item.question
+        key = miner.vectors[item.answer]
+        assert all(miner.vectors[c] @ key >= MIN_DISTRACTOR_SIMILARITY for c in wrong)
+    ebs = next(i for i in which if i.answer == "EBS" and "one instance" in i.question)
+    assert "EFS" in (ebs.choices or [])  # the confusable one is an option
+
+
 def test_bank_has_fill_and_short_items_and_all_kinds_of_sources(tutor):
     items = tutor.index.current().bank.items
     assert {i.kind for i in items} == {"mcq", "fill", "short"}
-    assert {"list", "definition", "statement", "cloze", "number", "steps"} <= {
-        i.origin for i in items
-    }
+    assert {"list", "definition", "statement", "number", "steps"} <= {i.origin for i in items}
+    assert not [i for i in items if "completes this sentence" in i.question]  # no name clozes
     fill = next(i for i in items if i.kind == "fill" and i.origin == "number")
     assert "___" in fill.question and fill.answer not in fill.question.split("___")[0][-3:]
 
 
 def test_ids_are_content_hashes(tutor):
     index = tutor.index.current()
-    again = QuizBank.build(index.chunks)
+    again = QuizBank.build(index.chunks, tutor.embedder.embed_batch)
     assert [i.id for i in again.items] == [i.id for i in mined(index.bank.items)]
     assert [i.choices for i in again.items] == [i.choices for i in mined(index.bank.items)]
     assert len({i.id for i in again.items}) == len(again)
@@ -139,10 +164,24 @@ def test_bank_is_saved_at_ingest_and_rebuilt_when_missing(tutor, tmp_path):
     index = tutor.index.current()
     assert (artifacts_dir(tutor.settings, index.name) / "quizbank.json").is_file()
     other = make_settings(tmp_path)  # same collection, no artifacts: a new worker
-    rebuilt = load_index(tutor.store, other, index.name)
+    rebuilt = load_index(tutor.store, other, index.name, tutor.embedder)
     # Rebuilt from the chunks alone: the mined items (imported ones need `tutor ingest` there).
     assert [i.id for i in rebuilt.bank.items] == [i.id for i in mined(index.bank.items)]
     path = artifacts_dir(other, index.name) / "quizbank.json"
     assert path.is_file()
     path.write_text("{not json")
-    assert len(load_index(tutor.store, other, index.name).bank) == len(mined(index.bank.items))
+    again = load_index(tutor.store, other, index.name, tutor.embedder)
+    assert len(again.bank) == len(mined(index.bank.items))
+
+
+def test_short_answers_ask_what_their_key_says(tutor):
+    shorts = [i for i in mined(tutor.index.current().bank.items) if i.kind == "short"]
+    what = [i for i in shorts if re.match(r"What (?:is|are) ", i.question)]
+    assert len(what) >= 10
+    for item in what:
+        if item.question.endswith(" used for?") and ", and what" not in item.question:
+            assert re.search(r"\b(?:allows?|lets|enables|helps?)\b", item.answer), item.question
+        else:  # "What is X?": the key says what X is
+            assert re.search(r"\b(?:is|are) (?:a|an|the|one)\b", item.answer), item.question
+    zones = {i.question: i.answer for i in shorts}.get("What are AWS Availability Zones?")
+    assert zones is None or zones.startswith("An availability zone is")  # not "Each Region has"
