@@ -236,6 +236,18 @@ def stem_not_containing_key(item: BankItem, notes: Notes) -> Reason:
     return None
 
 
+def label_not_showing_key(item: BankItem, notes: Notes) -> Reason:
+    """A fill-in's blank must not be named by the section and topic shown beside it (a short
+    answer names its subject itself; see docs/quiz.md for "Which of these" items)."""
+    if item.kind != "fill":
+        return None
+    label = f"{item.section} {item.topic}"
+    for key in _keys(item):
+        if _holds(label, key):
+            return "the section shown with the question names the key"
+    return None
+
+
 def no_example_answer(item: BankItem, notes: Notes) -> Reason:
     for key in _keys(item):
         at = item.evidence.find(key)
@@ -285,6 +297,7 @@ CHECKS: tuple[Check, ...] = (
     one_supported_option,
     stem_answerable,
     stem_not_containing_key,
+    label_not_showing_key,
     no_example_answer,
     no_heading_answer,
     no_glued_words,
@@ -297,7 +310,14 @@ CHECKS: tuple[Check, ...] = (
 SCENARIO_CHECKS: tuple[Check, ...] = tuple(
     c
     for c in CHECKS
-    if c not in (one_supported_option, no_example_answer, no_heading_answer, one_fact_per_cloze)
+    if c
+    not in (
+        one_supported_option,
+        no_example_answer,
+        no_heading_answer,
+        one_fact_per_cloze,
+        label_not_showing_key,  # left to the prompt; see docs/quiz.md
+    )
 )
 
 

@@ -1,10 +1,8 @@
 """Miners of the offline bank: exam-style items from the notes, each checked before it is kept.
 
-    list        a list of "X – Y" entries (instance types, ports, deployment modes): which entry
-                is described as Y? The options are other entries of the same list.
     definition  "X is / allows / provides ..." sentences whose subject names its section: which
-                of these does that? (mcq), ___ does that (fill), what is X (short: only when the
-                sentence says what X is, "X is a ..."; "X allows ..." asks what X is used for).
+                of these does that? (mcq), what is X (short: only when the sentence says what X
+                is, "X is a ..."; "X allows ..." asks what X is used for).
     statement   sentences that open with a service name: which of these does that? (mcq)
     number      a sentence holding one figure with a unit: complete it (mcq, fill). Distractors
                 are the notes' other figures of that unit, else multiples; the key's rank varies.
@@ -18,8 +16,12 @@ indexed with, each at least MIN_DISTRACTOR_SIMILARITY (cosine) from the key. An 
 than three such names is dropped, so is every such item when no embedder is given.
 
 Every candidate goes through tutor.itemchecks; one that breaks a rule is dropped. A stem asked
-twice with different keys is dropped altogether, each subject is asked once per kind, and no list
-supplies more than MAX_PER_LIST items.
+twice with different keys is dropped altogether, and each subject is asked once per kind.
+
+Two blind reviews of the bank (docs/quiz.md) rejected whole item types, so they are not mined:
+lookups in the notes' "X – Y" lists ("which entry is described as …": not exam questions, and
+the list is often not exam material) and "___ does that" fills of a definition sentence (the
+sentence is recall of the notes' wording; the short "What is X?" asks the same fact properly).
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ import random
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -49,9 +50,6 @@ from tutor.quizbank import (
 )
 from tutor.types import Chunk
 
-MAX_PER_LIST = 4  # items one list may supply
-MIN_LIST = 4  # entries a list needs to give four options
-MAX_LIST = 12
 MAX_CLOZE_WORDS = 30
 MAX_FACT_INDENT = 2  # a sentence on a sub-bullet leans on its parent line for its meaning
 _BULLET_MARK = re.compile(r"^\s*(?:[•\-\*]|\d+\.)\s+")
@@ -89,7 +87,6 @@ _WHAT_IS = re.compile(r"^What (?P<verb>is|are) (?P<name>[^?]+)\?$")
 _NAMED_NUMBER = re.compile(r"\b[A-Z][a-z]+ \d+\b")
 
 
-@dataclass(frozen=True)
 class Entry:
     chunk: Chunk
     term: str
@@ -122,7 +119,6 @@ class Miner:
         self.dropped: dict[str, int] = defaultdict(int)
 
     def build(self) -> list[BankItem]:
-        self.lists()
         self.definitions()
         self.statements()
         self.numbers()
@@ -195,40 +191,6 @@ class Miner:
             self.items.append(item)
         return not reasons
 
-    # -- lists of "X – Y" entries ----------------------------------------------------------------
-    def lists(self) -> None:
-        seen: set[tuple[str, str]] = set()
-        for chunk in self.chunks:
-            for entries in _lists(chunk):
-                entries = [e for e in entries if (e.term, e.desc) not in seen]
-                seen.update((e.term, e.desc) for e in entries)
-                if not MIN_LIST <= len({e.term for e in entries}) <= MAX_LIST:
-                    continue
-                made = 0
-                for entry in entries:
-                    if made < MAX_PER_LIST and self.list_item(entry, entries):
-                        made += 1
-
-    def list_item(self, entry: Entry, entries: list[Entry]) -> bool:
-        words = set(tokenize(entry.desc))
-        if len(words) < 2 or any(
-            e.term != entry.term and words <= set(tokenize(e.desc)) for e in entries if e != entry
-        ):
-            return False  # a description another entry also fits: two right answers
-        others = _unique(e.term for e in entries if not same_thing(e.term, entry.term))
-        numeric = _numeric(entry.term) is not None
-        others = [t for t in others if (_numeric(t) is not None) == numeric]
-        asked = "which number is listed for" if numeric else "which entry is described as"
-        return self.add(
-            entry.chunk,
-            "mcq",
-            f"In the notes' list “{entry.lead}”, {asked} “{entry.desc}”?",
-            entry.term,
-            entry.line,
-            "list",
-            choices=_similar(others, entry.term),
-        )
-
     # -- "X is ..." sentences --------------------------------------------------------------------
     def definitions(self) -> None:
         found: list[tuple[Chunk, str, str, str]] = []
@@ -271,15 +233,6 @@ class Miner:
                     sentence,
                     "definition",
                     choices=self.nearest(pool, subj),
-                )
-            if not named:
-                self.add(
-                    chunk,
-                    "fill",
-                    f"Name what fills the blank: “{BLANK} {pred}.”",
-                    subj,
-                    sentence,
-                    "definition",
                 )
             called = f"the {subj}" if sentence.startswith(f"The {subj}") else subj  # "the SDK"
             question = _short_question(called, pred)
@@ -449,38 +402,6 @@ def _pieces(chunks: list[Chunk]) -> Iterable[str]:
     for c in sorted(chunks, key=lambda c: (c.source, c.start)):
         yield c.text[max(0, ends.get(c.source, 0) - c.start) :]
         ends[c.source] = max(ends.get(c.source, 0), c.end)
-
-
-def _lists(chunk: Chunk) -> Iterable[list[Entry]]:
-    """Runs of "X – Y" lines at one indent, each with the line that introduces it."""
-    headings = _headings_in(chunk)
-    heading = chunk.section.split(" > ")[-1].split(" · ")[0]
-    run: list[Entry] = []
-    indent, last = -1, (0, "", False)  # the last other line: depth, text, introduces a list
-    for raw in chunk.text.splitlines():
-        m = _ITEM.match(raw)
-        if not m:
-            continue
-        depth, text = len(m["indent"].expandtabs(4)), m["text"].strip()
-        pair = _PAIR.match(text) if text not in headings else None
-        if pair and (not run or depth == indent):
-            if not run:
-                indent = depth
-                d, t, intro = last
-                lead = t.rstrip(":") if intro and d < depth and len(t) <= 80 else heading
-            run.append(Entry(chunk, pair["term"].strip(), pair["desc"].strip(), text, lead))
-            continue
-        if run and depth > indent:
-            continue  # a sub-bullet of an entry: the list goes on after it
-        if run:
-            yield run
-            run = []
-        if text in headings:
-            heading = text
-        bullet = raw.strip()[:1] in "•-*" or bool(re.match(r"\s*\d+\.", raw))
-        last = (depth, text, bullet or text.endswith(":"))
-    if run:
-        yield run
 
 
 def _headings_in(chunk: Chunk) -> set[str]:

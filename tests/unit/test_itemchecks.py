@@ -33,7 +33,7 @@ def item(
         answer_index=key if kind == "mcq" else None,
         evidence=evidence,
         chunk_id="c1",
-        section="Route 53",
+        section="DNS",
         source="notes.txt",
         origin="test",
     )
@@ -173,7 +173,15 @@ def test_one_fact_per_cloze():
 
 
 def test_every_rule_is_run_and_named_in_the_reasons():
-    assert len(ic.CHECKS) == 14
+    assert len(ic.CHECKS) == 15
     bad = item("Which of the following is true?", ["All of the above", "S3", "EC2", "RDS"])
     reasons = ic.failures(bad, NOTES)
     assert any("all/none" in r for r in reasons) and any("what is asked" in r for r in reasons)
+
+
+def test_the_label_shown_with_the_question_does_not_name_the_key():
+    fill = item("Complete: “___ is a managed DNS service.”", kind="fill", answer="Route 53")
+    assert ic.label_not_showing_key(fill.model_copy(update={"topic": "Route 53"}), NOTES)
+    assert ic.label_not_showing_key(item(), NOTES) is None  # "DNS" does not name Route 53
+    short = item("What is Route 53?", kind="short", answer="Route 53 is a managed DNS service.")
+    assert ic.label_not_showing_key(short.model_copy(update={"section": "Route 53"}), NOTES) is None

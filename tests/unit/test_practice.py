@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import uuid
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,9 +24,18 @@ def clock():
 
 
 @pytest.fixture
-def practice(tutor, clock):
+def mcq_topic(tutor):
+    """The topic with the most mined MCQ: a test on it has imported items first, then mined."""
+    mined = [i for i in mined_only(tutor.current_index()) if i.kind == "mcq"]
+    topic, count = Counter(i.topic for i in mined).most_common(1)[0]
+    assert count >= 2
+    return topic
+
+
+@pytest.fixture
+def practice(tutor, clock, mcq_topic):
     index = tutor.current_index()
-    chunk = next(c for c in index.chunks if c.topic == "RDS")  # a topic with 2+ mined MCQ
+    chunk = next(index.by_id[i.chunk_id] for i in mined_only(index) if i.topic == mcq_topic)
     extra = [multi_item(chunk, n) for n in range(3)]
     fixed = dataclasses.replace(index, bank=QuizBank(mined_only(index) + extra))
     return Practice(
@@ -46,8 +56,10 @@ def test_choice_indexes_reads_every_way_of_writing_several_letters():
         choice_indexes("A, Q", choices)
 
 
-def test_imported_multiple_response_items_come_first_and_need_all_and_only_the_keys(practice):
-    test = practice.start(f"unit-{uuid.uuid4()}", n=5, topic="RDS", mode="practice")
+def test_imported_multiple_response_items_come_first_and_need_all_and_only_the_keys(
+    practice, mcq_topic
+):
+    test = practice.start(f"unit-{uuid.uuid4()}", n=5, topic=mcq_topic, mode="practice")
     multi = [i for i in test.items if i.select == 2]
     assert len(multi) == 3 and len(test.items) == 5  # imported first, mined ones fill in
     one, two, three = multi
@@ -62,8 +74,8 @@ def test_imported_multiple_response_items_come_first_and_need_all_and_only_the_k
     assert entry.your_answer == "A, C" and entry.answer_letters == ["A", "C"] and entry.select == 2
 
 
-def test_exam_answers_after_the_deadline_are_ignored(practice, clock):
-    test = practice.start(f"unit-{uuid.uuid4()}", n=5, topic="RDS", time_limit_s=60)
+def test_exam_answers_after_the_deadline_are_ignored(practice, clock, mcq_topic):
+    test = practice.start(f"unit-{uuid.uuid4()}", n=5, topic=mcq_topic, time_limit_s=60)
     first, second = test.items[0].id, test.items[1].id
     clock[0] += timedelta(seconds=59)
     practice.answer(test.id, first, "AC" if test.items[0].select == 2 else "A")

@@ -67,7 +67,7 @@ def test_an_item_without_three_distractors_of_its_kind_is_dropped():
 def test_without_an_embedder_no_which_of_these_item_is_made():
     plain = Miner(notes(SECTIONS)).build()
     assert not [i for i in plain if i.question.startswith("Which of these")]
-    assert [i for i in plain if i.kind == "fill"]  # the other items still are
+    assert [i for i in plain if i.kind == "short"]  # the other items still are
 
 
 def test_a_short_answer_asks_what_its_key_sentence_says():
