@@ -107,7 +107,7 @@ def parse_quiz_value(value: str) -> tuple[str, str] | None:
 def quiz_blocks(item: QuizItem, *, asker: str | None = None) -> list[Block]:
     choices = item.choices or []
     lines = [f"*{LETTERS[i]}.* {escape(c)}" for i, c in enumerate(choices[: len(LETTERS)])]
-    topic = escape(item.section.split(" > ")[0])
+    topic = escape(item.topic or item.section.split(" > ")[0])  # the service, as the web shows
     header = f"Quiz for <@{asker}> · {topic}" if asker else f"Quiz · {topic}"
     blocks: list[Block] = [
         context(header),

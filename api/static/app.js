@@ -374,7 +374,7 @@ function renderQuiz() {
   const item = quizItem;
   $("#quiz-empty").hidden = true;
   $("#quiz-card").hidden = false;
-  $("#quiz-topic-label").textContent = item.section.split(" > ")[0] + (item.kind === "mcq" ? " · multiple choice" : " · free text");
+  $("#quiz-topic-label").textContent = (item.topic || item.section.split(" > ")[0]) + (item.kind === "mcq" ? " · multiple choice" : " · free text");
   $("#quiz-question").textContent = item.question;
   $("#quiz-hints").replaceChildren();
   $("#quiz-feedback").hidden = true;
