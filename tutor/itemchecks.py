@@ -237,9 +237,10 @@ def stem_not_containing_key(item: BankItem, notes: Notes) -> Reason:
 
 
 def label_not_showing_key(item: BankItem, notes: Notes) -> Reason:
-    """A fill-in's blank must not be named by the section and topic shown beside it (a short
-    answer names its subject itself; see docs/quiz.md for "Which of these" items)."""
-    if item.kind != "fill":
+    """The topic and section are shown beside the question: they must not name the answer
+    ("Which of these …?" keyed "Aurora" under the topic Aurora). A short answer names its
+    subject itself ("What is EBS?"): what is asked is what the notes say of it."""
+    if item.kind == "short":
         return None
     label = f"{item.section} {item.topic}"
     for key in _keys(item):

@@ -104,12 +104,20 @@ class Quizzer:
         now = utc(now or self.clock())
         index = self.index.current()
         pool = [i for i in index.bank.items if (i.kind == "mcq") == (kind == "mcq")]
+        seeds_only = False
         if topic is not None:
-            pool = _in_topic(pool, topic, index)
+            try:
+                pool = _in_topic(pool, topic, index)
+            except NotFound:
+                if self.llm is None or kind != "mcq":
+                    raise
+                # With an LLM, a topic with no offline multiple choice is still asked: the LLM
+                # writes a scenario from the section of one of the topic's other items.
+                pool, seeds_only = _in_topic(index.bank.items, topic, index), True
         with self.sessionmaker() as db:
             flagged = flagged_item_ids(db, session_id)  # a learner's flagged items stay away
             pool = [i for i in pool if i.id not in flagged]
-            item = self._due(db, session_id, pool, kind, now)
+            item = None if seeds_only else self._due(db, session_id, pool, kind, now)
             review_due = item is not None
             if item is None:
                 item = self._fresh(db, session_id, pool, topic is None)
@@ -125,6 +133,11 @@ class Quizzer:
             )
             if generated is not None:
                 item, provider = generated, self.provider
+            elif seeds_only:
+                raise NotFound(
+                    f"No multiple-choice items on {topic!r} offline, and the LLM could not write "
+                    "one just now: try again, or ask for free-text questions on it."
+                )
         row = QuizRow(
             id=f"z{secrets.randbits(64):016x}",
             session_id=session_id,

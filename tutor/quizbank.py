@@ -28,7 +28,7 @@ from tutor.types import Chunk
 if TYPE_CHECKING:
     from tutor.quizmine import Embed
 
-BANK_VERSION = 4  # 4: no list lookups or definition fills; an older bank is rebuilt
+BANK_VERSION = 5  # 5: no item whose shown topic names its key; an older bank is rebuilt
 BankKind = Literal["mcq", "fill", "short"]
 
 _BULLET = re.compile(r"^\s*(?:[•\-\*–]|\d+\.)\s+")

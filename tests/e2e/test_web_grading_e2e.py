@@ -27,15 +27,23 @@ def test_check_my_answer_gives_a_verdict_and_what_the_notes_say(page):  # noqa: 
     expect(result).to_contain_text("Nearest topics")
 
 
-def test_self_rating_override_and_flag_in_the_quiz(page):  # noqa: F811
+def test_self_rating_override_and_flag_in_the_quiz(page, tutor):  # noqa: F811
     from playwright.sync_api import expect
 
+    # Free-text items are fill-ins (decided exactly: "I was right" is offered) or short answers
+    # (offline, mostly unsure: self-rating). The quiz picks at random within a topic, so the
+    # test asks on a topic of short answers only, then on one with a fill-in.
+    items = tutor.index.current().bank.items
+    fill_topics = {i.topic for i in items if i.kind == "fill"}
+    short_topic = next(i.topic for i in items if i.kind == "short" and i.topic not in fill_topics)
+    fill_topic = next(i.topic for i in items if i.kind == "fill")
     page.click("#tab-quiz")
     expect(page.locator("#quiz-topic option")).not_to_have_count(1)
     page.select_option("#quiz-kind", "open")
     feedback = page.locator("#quiz-feedback")
     rated = overridden = False
-    for _ in range(12):  # free-text items are fill-ins (decided) or short answers (unsure)
+    for attempt in range(12):
+        page.select_option("#quiz-topic", short_topic if not rated and attempt < 6 else fill_topic)
         page.click("#quiz-new")
         expect(feedback).to_be_hidden()  # the new question is in: the last one's grade is gone
         expect(page.locator("#quiz-answer")).to_be_visible()

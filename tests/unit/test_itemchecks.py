@@ -180,6 +180,8 @@ def test_every_rule_is_run_and_named_in_the_reasons():
 
 
 def test_the_label_shown_with_the_question_does_not_name_the_key():
+    shown = item().model_copy(update={"section": "Route 53 > Routing Policies"})
+    assert ic.label_not_showing_key(shown, NOTES)  # "Which of these …?" under its own key
     fill = item("Complete: “___ is a managed DNS service.”", kind="fill", answer="Route 53")
     assert ic.label_not_showing_key(fill.model_copy(update={"topic": "Route 53"}), NOTES)
     assert ic.label_not_showing_key(item(), NOTES) is None  # "DNS" does not name Route 53

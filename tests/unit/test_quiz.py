@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from sqlalchemy import func, select
+from support import fixed_index, mined_only
 
 from tutor.db import make_engine, make_sessionmaker
 from tutor.errors import Conflict, InvalidInput, NotFound
 from tutor.progress import QuizRow, ReviewCard
 from tutor.quiz import Quizzer
-from tutor.quizbank import BankItem
+from tutor.quizbank import BankItem, QuizBank
 
 
-def make_quizzer(tutor, tmp_path, llm=None, seed=7) -> Quizzer:
+def make_quizzer(tutor, tmp_path, llm=None, seed=7, mined=False) -> Quizzer:
+    """`mined`: only the items mined from the notes (no question file's)."""
     maker = make_sessionmaker(make_engine(f"sqlite:///{tmp_path / 'quiz.db'}"))
+    index = tutor.index
+    if mined:
+        current = index.current()
+        index = fixed_index(dataclasses.replace(current, bank=QuizBank(mined_only(current))))
     return Quizzer(
         settings=tutor.settings,
         sessionmaker=maker,
         embedder=tutor.embedder,
-        index=tutor.index,
+        index=index,
         llm=llm,
         rng=random.Random(seed),
     )
@@ -198,13 +205,13 @@ def test_llm_scenario_question_kept_when_the_notes_support_it(tutor, tmp_path):
     }
     invented = dict(supported, key_terms=["quantum ledger"])
     llm = FakeListChatModel(responses=[json.dumps(supported), json.dumps(invented)])
-    quizzer = make_quizzer(tutor, tmp_path, llm=llm)
-    topic = "AWS KMS (Key Management Service)"  # Secrets Manager's stems name the key: no MCQ
+    quizzer = make_quizzer(tutor, tmp_path, llm=llm, mined=True)
+    topic = "AWS KMS (Key Management Service)"  # no offline MCQ: its short answer is the seed
     first = quizzer.quiz("llm", topic=topic)
     assert first.question == supported["question"] and first.provider != "offline"
     assert quizzer.grade(first.id, "A").correct
-    second = quizzer.quiz("llm", topic=topic)
-    assert second.provider == "offline" and second.question != supported["question"]
+    with pytest.raises(NotFound, match="LLM could not write one"):  # unsupported: dropped, and
+        quizzer.quiz("llm", topic=topic)  # no offline multiple choice on the topic to fall back to
 
 
 def test_llm_grader_with_rubric_and_offline_fallback(tutor, tmp_path):
@@ -265,3 +272,14 @@ def test_a_generated_item_that_breaks_an_item_writing_rule_is_not_served(tutor, 
     served = quizzer.quiz("rules", topic="AWS KMS (Key Management Service)")
     assert served.provider == "offline" and served.question != bad["question"]
     assert "developer associate" in notes_subject(tutor.current_index())
+
+
+def test_with_an_llm_a_topic_without_offline_mcq_is_generated_or_says_why(tutor, tmp_path):
+    index = tutor.index.current()
+    topics_with_mcq = {i.topic for i in index.bank.items if i.kind == "mcq"}
+    topic = next(i.topic for i in index.bank.items if i.topic not in topics_with_mcq)
+    with pytest.raises(NotFound):
+        make_quizzer(tutor, tmp_path).quiz("offline", topic=topic)  # no LLM: nothing to ask
+    broken = FakeListChatModel(responses=["not json"])
+    with pytest.raises(NotFound, match="LLM could not write one"):
+        make_quizzer(tutor, tmp_path, llm=broken).quiz("llm-down", topic=topic)

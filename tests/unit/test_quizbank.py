@@ -14,7 +14,7 @@ from tutor.index import artifacts_dir, load_index
 from tutor.itemchecks import failures, stem_not_containing_key
 from tutor.lexical import tokenize
 from tutor.quizbank import BankItem, QuizBank, same_thing
-from tutor.quizmine import MIN_DISTRACTOR_SIMILARITY, Miner
+from tutor.quizmine import Miner
 
 MAX_CUE_SCORE = 0.35  # chance is 0.25 with four options
 
@@ -64,7 +64,7 @@ def test_at_least_100_distinct_mcq_and_no_stem_asked_twice(tutor):
     mcqs = served_mcq(tutor.index.current().bank.items)
     stems = {" ".join(tokenize(i.question)) for i in mcqs}
     assert len(stems) == len(mcqs) >= 100
-    assert {i.origin for i in mcqs} >= {"imported", "definition", "statement", "number"}
+    assert {i.origin for i in mcqs} >= {"imported", "number"}
 
 
 def _cue_score(items: list[BankItem], cue: Callable[[BankItem, str], float]) -> float:
@@ -121,29 +121,15 @@ def test_distractors_are_of_the_same_kind(tutor):
     )
 
 
-def test_which_of_these_options_are_the_names_nearest_the_key(tutor):
-    """Distractors of the key's kind: EBS beside EFS, not beside IAM or a VPC."""
-    index = tutor.index.current()
-    which = [i for i in mined(index.bank.items) if i.question.startswith("Which of these")]
-    assert which and all(i.origin in {"definition", "statement"} for i in which)
-    miner = Miner(index.chunks, tutor.embedder.embed_batch)
-    miner.build()
-    for item in which:
-        assert item.choices is not None
-        wrong = [c for c in item.choices if c != item.answer]
-        assert set(miner.nearest(wrong, item.answer)) == set(wrong), item.question
-        key = miner.vectors[item.answer]
-        assert all(miner.vectors[c] @ key >= MIN_DISTRACTOR_SIMILARITY for c in wrong)
-    ebs = next(i for i in which if i.answer == "EBS" and "one instance" in i.question)
-    assert "EFS" in (ebs.choices or [])  # the confusable one is an option
-
-
 def test_no_item_type_the_blind_reviews_rejected(tutor):
-    """List lookups and definition fills are not mined; a fill's label never names its blank."""
+    """List lookups and definition fills are not mined; the topic or section shown beside a
+    question never names its answer (on these notes every "Which of these …?" item was filed
+    under the service that is its key, so none is left; the distractor mechanism is tested on
+    fixtures in test_quizmine.py)."""
     items = mined(tutor.index.current().bank.items)
     assert not [i for i in items if "In the notes' list" in i.question]
     assert not [i for i in items if i.kind == "fill" and i.origin == "definition"]
-    assert not [i for i in items if i.kind == "fill" and i.answer in f"{i.section} {i.topic}"]
+    assert not [i for i in items if i.kind != "short" and i.answer in f"{i.section} {i.topic}"]
 
 
 def test_bank_has_fill_and_short_items_and_all_kinds_of_sources(tutor):
