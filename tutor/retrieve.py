@@ -84,15 +84,5 @@ class HybridRetriever:
             chunk = index.by_id.get(chunk_id)
             if chunk is None:  # a chunk the collection has but this index snapshot lacks
                 continue
-            passages.append(
-                Passage(
-                    chunk_id=chunk.id,
-                    text=chunk.text,
-                    section=chunk.section,
-                    source=chunk.source,
-                    score=score,
-                    start=chunk.start,
-                    end=chunk.end,
-                )
-            )
+            passages.append(Passage.of(chunk, score))
         return passages

@@ -377,15 +377,7 @@ class Tutor:
         chunk = self.index.current().by_id.get(chunk_id)
         if chunk is None:
             raise NotFound(f"No passage with id {chunk_id!r} in the current notes.")
-        return Passage(
-            chunk_id=chunk.id,
-            text=chunk.text,
-            section=chunk.section,
-            source=chunk.source,
-            score=1.0,
-            start=chunk.start,
-            end=chunk.end,
-        )
+        return Passage.of(chunk, 1.0)
 
     def health(self) -> dict[str, dict]:
         """Each part's state; never raises, so /healthz can say what is wrong."""

@@ -38,6 +38,18 @@ class Passage(BaseModel):
     start: int = 0
     end: int = 0
 
+    @classmethod
+    def of(cls, chunk: Chunk, score: float) -> Passage:
+        return cls(
+            chunk_id=chunk.id,
+            text=chunk.text,
+            section=chunk.section,
+            source=chunk.source,
+            score=score,
+            start=chunk.start,
+            end=chunk.end,
+        )
+
     @property
     def topic(self) -> str:
         return self.section.split(" > ")[0]

@@ -131,14 +131,5 @@ class OfflineEngine:
         reaches each chunk. Returns the chunks prepared."""
         stats = units.note_stats(index)
         for chunk in index.chunks:
-            passage = Passage(
-                chunk_id=chunk.id,
-                text=chunk.text,
-                section=chunk.section,
-                source=chunk.source,
-                score=0.0,
-                start=chunk.start,
-                end=chunk.end,
-            )
-            units.passage_units(passage, self.embedder, stats)
+            units.passage_units(Passage.of(chunk, 0.0), self.embedder, stats)
         return len(index.chunks)
