@@ -31,6 +31,7 @@ from typing import Literal
 import Stemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from tutor import spelling
 from tutor.acronyms import Acronyms, expand
 from tutor.config import GradingSettings
 
@@ -158,32 +159,7 @@ def content(ws: Iterable[Word]) -> list[Word]:
 
 def close(a: str, b: str, grading: GradingSettings) -> bool:
     """The same word, allowing a typo scaled by length (first letter kept, no added prefix)."""
-    if a == b:
-        return True
-    shortest = min(len(a), len(b))
-    allowed = 2 if shortest >= grading.typo_two_chars else int(shortest >= grading.typo_one_chars)
-    if not allowed or a[0] != b[0] or a.isdigit() or b.isdigit():
-        return False
-    if a.endswith(b) or b.endswith(a):  # "encrypted" inside "unencrypted": not a typo
-        return False
-    return _edits(a, b, allowed) <= allowed
-
-
-def _edits(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance (transpositions count one), giving up past `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    before: list[int] = []
-    for i, ca in enumerate(a, start=1):
-        current = [i]
-        for j, cb in enumerate(b, start=1):
-            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cost = min(cost, before[j - 2] + 1)
-            current.append(cost)
-        before, previous = previous, current
-    return previous[-1]
+    return spelling.close(a, b, grading.typo_one_chars, grading.typo_two_chars)
 
 
 # -- numbers --------------------------------------------------------------------------------------

@@ -55,6 +55,10 @@ class OfflineSettings(BaseModel):
     The defaults were chosen on evals/data/dev.jsonl only; docs/deployment.md lists them.
     """
 
+    # Reading the question: a word neither the notes nor everyday English use is read as the notes'
+    # word it is a typo of: one edit from typo_one_chars letters, two from typo_two_chars.
+    typo_one_chars: int = Field(default=5, ge=2)
+    typo_two_chars: int = Field(default=9, ge=3)
     # Answer units: score = w_meaning x cosine + w_terms x IDF share of the question's terms
     # + w_section x the share in its headings + w_rank / passage rank (+ number_bonus, - penalty).
     w_meaning: float = Field(default=0.5, ge=0)

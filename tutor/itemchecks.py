@@ -15,7 +15,8 @@ reason naming it. Rules that need options skip items without them.
     stem_answerable            the stem is a question or a cloze, and says what it asks (and,
                                with options, enough to answer without them)
     stem_not_containing_key    the key is not written in the stem
-    no_example_answer          the key is not an example value ("e.g. 60%")
+    no_example_answer          the key is not an example value ("e.g. 60%") nor a hypothetical
+                               one ("60 seconds would be considered a low TTL")
     no_heading_answer          no option is a title-like heading of the notes
     no_glued_words             no table cells run together ("GlacierExpedited")
     one_fact_per_cloze         one blank, and the clozed sentence holds no second figure
@@ -41,6 +42,8 @@ BLANK = "___"
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 _NAMED_NUMBER = re.compile(r"\b[A-Z][a-z]+ \d+\b")  # "Route 53", "Strategy 1": part of a name
 _EXAMPLE = re.compile(r"\b(?:e\.g\b|eg\.|for example|for instance|such as)", re.IGNORECASE)
+# A figure in a would/could/might sentence illustrates; it is no limit or default to learn.
+_HYPOTHETICAL = re.compile(r"\b(?:would|could|might)\b", re.IGNORECASE)
 _ABOVE = re.compile(
     r"\b(?:all|none|both|neither) of (?:the )?(?:above|these|them)\b", re.IGNORECASE
 )
@@ -254,6 +257,8 @@ def no_example_answer(item: BankItem, notes: Notes) -> Reason:
         at = item.evidence.find(key)
         if at >= 0 and _EXAMPLE.search(item.evidence[:at]):
             return "the key is an example value (e.g.)"
+        if at >= 0 and _HYPOTHETICAL.search(item.evidence):
+            return "the key is a hypothetical value (would, could, might)"
     return None
 
 

@@ -10,12 +10,31 @@ from pathlib import Path
 import bm25s
 import numpy as np
 import Stemmer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from tutor.types import Chunk
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9\-\.]*[a-z0-9]|[a-z0-9]")
-_STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_EN) | {"whats", "hows", "does", "aws"}
+# Function words: NLTK's English list as bm25s ships it (pronouns, auxiliaries, "didn" and "t").
+FUNCTION_WORDS = frozenset(bm25s.stopwords.STOPWORDS_EN_PLUS)
+# Stop words for what a question is about: the union with scikit-learn's list.
+STOP_WORDS = FUNCTION_WORDS | ENGLISH_STOP_WORDS
+_CLITICS = frozenset({"nt", "t", "s", "re", "ve", "ll", "m"})
+TOKENIZER_VERSION = "2"  # what a saved BM25 index was built with; another version is rebuilt
 _stemmer = Stemmer.Stemmer("english")
+STOP_TERMS = frozenset(_stemmer.stemWords(sorted(STOP_WORDS)))  # as `tokenize` writes them
+
+
+def is_function_word(word: str) -> bool:
+    """A function word, also run together with its clitic, typed without the apostrophe ("didnt",
+    "wont", "whats", "youre", "ive"); a one-letter stem other than "i" is no word ("ms")."""
+    if word in FUNCTION_WORDS:
+        return True
+    for cut in range(1, len(word)):
+        stem, clitic = word[:cut], word[cut:]
+        if clitic in _CLITICS and stem in FUNCTION_WORDS:
+            return len(stem) > 1 or stem == "i"
+    return False
 
 
 def _words(text: str) -> list[tuple[str, str]]:
@@ -25,7 +44,7 @@ def _words(text: str) -> list[tuple[str, str]]:
         words.append((word, word))
         if "-" in word or "." in word:
             words.extend((p, word) for p in re.split(r"[\-\.]", word) if p)
-    return [(w, whole) for w, whole in words if w not in _STOPWORDS]
+    return [(w, whole) for w, whole in words if not is_function_word(w)]
 
 
 def tokenize(text: str) -> list[str]:
@@ -57,9 +76,12 @@ class LexicalIndex:
         folder.mkdir(parents=True, exist_ok=True)
         self.model.save(str(folder))
         (folder / "ids.json").write_text(json.dumps(self.ids))
+        (folder / "tokenizer.txt").write_text(TOKENIZER_VERSION)
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex:
+        if (folder / "tokenizer.txt").read_text() != TOKENIZER_VERSION:
+            raise ValueError("BM25 index built by another tokenizer")
         model = bm25s.BM25.load(str(folder))
         ids = json.loads((folder / "ids.json").read_text())
         return cls(model, ids)

@@ -28,7 +28,7 @@ from tutor.types import Chunk
 if TYPE_CHECKING:
     from tutor.quizmine import Embed
 
-BANK_VERSION = 5  # 5: no item whose shown topic names its key; an older bank is rebuilt
+BANK_VERSION = 6  # 6: no hypothetical figure as a key; an older bank is rebuilt
 BankKind = Literal["mcq", "fill", "short"]
 
 _BULLET = re.compile(r"^\s*(?:[•\-\*–]|\d+\.)\s+")
@@ -50,7 +50,8 @@ _NUMBER = re.compile(
     rf"(?<![\w.\-/$])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)"
     rf"(?P<sp>\s?)(?P<unit>{_UNITS})(?![\w])"
 )
-_GENERIC = {"aws", "amazon", "the", "a", "an", "db", "service"}
+# A vendor's name and generic nouns: "Amazon Aurora DB" is "Aurora". As `tokenize` writes them.
+_GENERIC = frozenset(tokenize("aws amazon db service"))
 _NOT_TERMS = {
     "yes",
     "no",

@@ -306,9 +306,10 @@ class Miner:
         return " ".join(_unique(said)[:PROFILE_SENTENCES]) or name
 
     def names(self) -> list[str]:
-        """Names of the notes' services: service topics and defined subjects, vendor prefix off."""
+        """Names of the notes' services: service topics and defined subjects, vendor prefix off
+        ("AWS" alone names the vendor, no service)."""
         found = {_bare(t) for t in service_topics(self.chunks)} | {_bare(s) for s in self.defined}
-        names = (n for n in found if _service_name(n, self.notes.words))
+        names = (n for n in found if name_key(n) and _service_name(n, self.notes.words))
         return sorted(names, key=lambda n: (-len(n), n))
 
     # -- a figure with a unit ----------------------------------------------------------------------

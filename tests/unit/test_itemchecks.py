@@ -135,6 +135,10 @@ def test_no_example_answer():
     assert ic.no_example_answer(fill, NOTES)
     plain = fill.model_copy(update={"evidence": "Average ASG CPU should be around 40%"})
     assert ic.no_example_answer(plain, NOTES) is None
+    hypothetical = fill.model_copy(
+        update={"answer": "60", "evidence": "60 seconds would be considered a low TTL"}
+    )
+    assert "hypothetical" in ic.no_example_answer(hypothetical, NOTES)
 
 
 def test_no_heading_answer():

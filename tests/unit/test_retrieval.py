@@ -106,7 +106,7 @@ def test_rrf_fusion_is_a_setting(tutor, settings):
         embedder=tutor.embedder,
         settings=RetrievalSettings(fusion="rrf"),
     )
-    passages = by_rank.search("How do I keep old versions of objects in S3?")
+    passages = by_rank.search("How does S3 versioning keep old versions of objects?")
     assert "Versioning" in passages[0].section
     assert passages[0].score == pytest.approx(2 / 61)  # first in both rankings
 

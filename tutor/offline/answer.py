@@ -20,49 +20,23 @@ from tutor.acronyms import Acronyms, expand, find_acronyms
 from tutor.config import OfflineSettings
 from tutor.embeddings import Embedder
 from tutor.index import Index
-from tutor.lexical import tokenize
+from tutor.lexical import STOP_TERMS, tokenize
+from tutor.offline.quantity import asks_quantity
 from tutor.offline.sentences import Unit, known_terms, split_units
 from tutor.types import Answer, Citation, Passage
 
 CITE_COST = 4  # " [n]" after each run of sentences from one passage
 # Every weight and threshold is a field of `settings` (tutor/config.py, OfflineSettings).
 
-_NUMERIC_Q = re.compile(
-    r"\b(how (many|much|long|often|big|fast)|max(imum)?|min(imum)?|default|"
-    r"limit|size|number of|what port|which port|how soon)\b",
-    re.IGNORECASE,
-)
 _DIGIT = re.compile(r"\d")
-# Words that say what kind of answer is wanted but not what it is about.
-_GENERIC = frozenset(
+_LETTERS = re.compile(r"[A-Za-z]+")
+# Request words: they say what kind of answer is wanted, not what it is about. Function words
+# and other stop words are scikit-learn's and NLTK's lists (tutor/lexical.py).
+_REQUEST = frozenset(
     tokenize(
-        "difference different differ versus vs like use used using would example pls please explain "
-        "mean means actually thing things work works good tell quick comparison pros cons plain "
-        "english happen happens need want get kind way best really basically someone exactly "
-        # conversational filler: says nothing about the subject, and is rare in notes
-        "me u am let say says saying gave give huge pick picked worth rather normal fine gone "
-        "struggling worried anymore wont cant dont doesnt tips"
-    )
-) | {"vs"}
-# Function words: pronouns, question words, auxiliaries. Rare in notes, so their IDF is high, and
-# a question's "my", "what" or "do" would otherwise outweigh its subject.
-_FUNCTION = frozenset(
-    tokenize(
-        "i i'm im me my mine myself we us our ours you your yours u he him his she her it its they them "
-        "their what whats what's which who whom whose when where why how hows whether "
-        "do does did doing done am is are was were be been being have has had having can could "
-        "shall should will would may might must ought isn't aren't wasn't don't didn't doesn't "
-        "a an the this that these those some any each every either neither all both "
-        "about above after again against also although always among another anyone anything "
-        "anyway around because before behind below beside besides beyond during else ever "
-        "from here hence however into just maybe meanwhile moreover nevertheless "
-        "onto otherwise perhaps since so still than though thru thus till too toward towards "
-        "until upon very via whatever whenever wherever whoever yet etc eg ie ok okay hey hi "
-        "there's it's that's i've i'd i'll you're we're they're thats theres heres whos "
-        "between within without across through inside outside along beneath "
-        # contractions typed without the apostrophe
-        "didnt isnt arent wasnt werent hasnt havent hadnt shouldnt couldnt wouldnt youre theyre ive "
-        "youve weve theyve youll theyll itll"
+        "difference different differ versus vs compare comparison like use used using example "
+        "explain mean means work works thing things happen happens need want way best pros cons "
+        "tell pick worth tips"
     )
 )
 
@@ -88,6 +62,7 @@ class NoteStats:
     # Terms of the notes' headings: what a question names when it has a subject of its own.
     headings: frozenset[str] = frozenset()
     topics: frozenset[str] = frozenset()  # terms of the top-level headings (services, areas)
+    words: Counter[str] = field(default_factory=Counter)  # the notes' words as written, lower case
     idf_max: float = field(init=False)
     # chunk id -> its units and their vectors: a chunk is split and embedded once per index,
     # not once per question (the hot path of every answer).
@@ -111,6 +86,7 @@ def note_stats(index: Index) -> NoteStats:
         for chunk in index.chunks:
             df.update(set(tokenize(chunk.embed_text)))
         texts = [c.text for c in index.chunks]
+        words = Counter(w.lower() for text in texts for w in _LETTERS.findall(text))
         headings = frozenset(t for c in index.chunks for t in content_terms(c.section))
         topics = frozenset(t for c in index.chunks for t in content_terms(c.topic))
         stats = NoteStats(
@@ -120,6 +96,7 @@ def note_stats(index: Index) -> NoteStats:
             find_acronyms(texts),
             headings=headings,
             topics=topics,
+            words=words,
         )
         _STATS.clear()  # one index is active at a time
         _STATS[index.name] = stats
@@ -127,12 +104,12 @@ def note_stats(index: Index) -> NoteStats:
 
 
 def question_terms(question: str) -> list[str]:
-    return list(dict.fromkeys(t for t in tokenize(question) if t not in _GENERIC))
+    return list(dict.fromkeys(t for t in tokenize(question) if t not in _REQUEST))
 
 
 def content_terms(question: str) -> list[str]:
-    """The question's terms that say what it is about: no function words."""
-    return [t for t in question_terms(question) if t not in _FUNCTION]
+    """The question's terms that say what it is about: no stop words."""
+    return [t for t in question_terms(question) if t not in STOP_TERMS]
 
 
 @dataclass(frozen=True)
@@ -177,7 +154,7 @@ def score_units(
     terms = question_terms(question) if terms is None else terms
     weights = {t: stats.idf(t) for t in terms}
     total = sum(weights.values()) or 1.0
-    numeric = bool(_NUMERIC_Q.search(question))
+    numeric = asks_quantity(question)
     units: list[tuple[Unit, int, frozenset[str], frozenset[str]]] = []
     unit_vectors = []
     for n, passage in enumerate(passages, 1):

@@ -10,6 +10,7 @@ the notes cover the question (tutor/offline/scope.py), answers the parts the ans
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,13 +18,15 @@ import numpy as np
 
 from tutor.acronyms import Acronyms
 from tutor.config import OfflineSettings
-from tutor.embeddings import Embedder
+from tutor.embeddings import Embedder, common_words
 from tutor.index import Index
+from tutor.lexical import tokenize
 from tutor.offline import answer as units
 from tutor.offline.parts import resolve_offline, split_question
 from tutor.offline.scope import support
 from tutor.retrieve import HybridRetriever
 from tutor.sessions import Turn
+from tutor.spelling import correct_typos
 from tutor.types import Answer, Passage
 
 ABSTAIN = "None of the choices is clearly supported by the notes, so I won't guess."
@@ -38,6 +41,22 @@ class Reply:
     covered: bool  # the notes cover the question (an LLM may answer it from `passages`)
 
 
+_SUFFIXES = ("s", "es", "ed", "er", "ers", "ing", "ly")
+
+
+@functools.cache
+def _everyday_terms() -> frozenset[str]:
+    return frozenset(t for w in common_words() for t in tokenize(w))
+
+
+def _known(word: str, stats: units.NoteStats) -> bool:
+    """A word of the notes or of everyday English, inflected ("queues", "slows", "signer")."""
+    if any(t in stats.df or t in _everyday_terms() for t in tokenize(word)):
+        return True
+    everyday = common_words()
+    return any(word.endswith(s) and word[: -len(s)] in everyday for s in _SUFFIXES)
+
+
 class OfflineEngine:
     def __init__(
         self, settings: OfflineSettings, embedder: Embedder, retriever: HybridRetriever
@@ -47,8 +66,17 @@ class OfflineEngine:
         self.retriever = retriever
 
     def resolve(self, question: str, history: Sequence[Turn], index: Index) -> str:
-        """The question with the previous turn's subject in front when it is a follow-up."""
-        return resolve_offline(question, history, units.note_stats(index).headings)
+        """The question as the notes would word it: typos of the notes' words read as those words,
+        and the previous turn's subject in front when it is a follow-up."""
+        stats = units.note_stats(index)
+        question = correct_typos(
+            question,
+            stats.words,
+            lambda word: _known(word, stats),
+            self.settings.typo_one_chars,
+            self.settings.typo_two_chars,
+        )
+        return resolve_offline(question, history, stats.headings)
 
     def answer(
         self,

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Sequence
 
-from tutor.offline.answer import content_terms, question_terms
+from tutor.offline.answer import content_terms
+from tutor.offline.quantity import QUANTITY_TERMS
 from tutor.sessions import Turn
 
 # A new clause starts after "?", ";" or "also", or at ", and"/"and" before a question word. The
@@ -40,34 +41,6 @@ _FOLLOW_UP = re.compile(
     re.IGNORECASE,
 )
 _SUBJECT_WORDS = 10
-_ASKING = frozenset(
-    [
-        "how",
-        "long",
-        "many",
-        "much",
-        "what",
-        "which",
-        "when",
-        "where",
-        "why",
-        "who",
-        "whats",
-        "can",
-        "could",
-        "should",
-        "would",
-        "is",
-        "are",
-        "do",
-        "does",
-        "did",
-        "i",
-        "my",
-        "me",
-        "you",
-    ]
-)
 
 
 def _sides(clause: str) -> list[str]:
@@ -132,9 +105,7 @@ def _clauses(question: str) -> list[tuple[str, bool]]:
 def subject_of(question: str) -> str:
     """The content words of a question ("how long does RDS keep backups" -> "RDS keep backups")."""
     words = [
-        w
-        for w in re.findall(r"[\w\-\.:/]+", question)
-        if w.lower() not in _ASKING and question_terms(w)
+        w for w in re.findall(r"[\w\-\.:/]+", question) if set(content_terms(w)) - QUANTITY_TERMS
     ]
     return " ".join(words[:_SUBJECT_WORDS])
 
