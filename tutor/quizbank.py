@@ -28,7 +28,7 @@ from tutor.types import Chunk
 if TYPE_CHECKING:
     from tutor.quizmine import Embed
 
-BANK_VERSION = 6  # 6: no hypothetical figure as a key; an older bank is rebuilt
+BANK_VERSION = 7  # 7: figure items ask limits and defaults only; an older bank is rebuilt
 BankKind = Literal["mcq", "fill", "short"]
 
 _BULLET = re.compile(r"^\s*(?:[•\-\*–]|\d+\.)\s+")

@@ -80,6 +80,12 @@ _FIGURE = re.compile(
     rf"(?<![\w.\-/$])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?P<sp>\s?)(?P<unit>{_UNITS})(?!\w)"
 )
 _ANY_NUMBER = re.compile(r"(?<![\w.])\d")
+# A limit or a default: the figures worth learning. Other figures in notes illustrate (the first
+# retry "after 1 second") or are typical values ("failover in less than 30 seconds").
+_LIMIT = re.compile(
+    r"\b(?:max(?:imum)?|min(?:imum)?|up to|at (?:least|most)|default|limit(?:ed)?|no more than)\b",
+    re.IGNORECASE,
+)
 _SAYS_WHAT = re.compile(r"^(?:is|are) (?:a|an|the|one)\b")  # "X is a ...": the sentence defines X
 _SAYS_USE = re.compile(r"^(?:allows?|lets|enables|helps?)\b")  # "X allows ...": what X is for
 _STATES_USE = re.compile(r"\b(?:used (?:to|for)|allows?|lets|enables|helps?)\b")
@@ -324,7 +330,12 @@ class Miner:
                 for m in figures:
                     by_unit[_unit(m["unit"])].append(m["num"])
                 numbers = _ANY_NUMBER.findall(_NAMED_NUMBER.sub(" ", sentence))
-                if len(figures) == 1 and len(numbers) == 1 and len(sentence.split()) >= 5:
+                if (
+                    len(figures) == 1
+                    and len(numbers) == 1
+                    and len(sentence.split()) >= 5
+                    and _LIMIT.search(sentence)
+                ):
                     found.append((chunk, sentence, figures[0]))
         for chunk, sentence, m in found:
             num, unit = m["num"], _unit(m["unit"])

@@ -22,7 +22,7 @@ from tutor.embeddings import Embedder, common_words
 from tutor.index import Index
 from tutor.lexical import tokenize
 from tutor.offline import answer as units
-from tutor.offline.parts import resolve_offline, split_question
+from tutor.offline.parts import compares, resolve_offline, split_question
 from tutor.offline.scope import support
 from tutor.retrieve import HybridRetriever
 from tutor.sessions import Turn
@@ -100,24 +100,45 @@ class OfflineEngine:
         parts = split_question(
             question, topics=stats.topics, vocabulary=stats.df, max_parts=settings.max_parts
         )
-        missing = [
-            part
-            for part in parts
-            if len(parts) > 1
-            and not units.part_answered(
-                chosen, part, [p for p in parts if p != part], stats, settings
-            )
-        ]
-        if missing and found.covered:
-            passages, chosen = units.add_parts(
-                passages, chosen, [self._part(part, index, stats) for part in missing], settings
-            )
+        if len(parts) > 1 and found.covered:
+            missing = self._unanswered(question, parts, passages, chosen, index, stats)
+            if missing:
+                passages, chosen = units.add_parts(passages, chosen, missing, settings)
         if not found.covered:
             answer = units.decline(passages, lacks_figure=found.lacks_figure)
         else:
             text, citations = units.compose(chosen, passages, settings)
             answer = Answer(text=text, citations=citations)
         return Reply(answer, passages, found.covered)
+
+    def _unanswered(
+        self,
+        question: str,
+        parts: Sequence[str],
+        passages: Sequence[Passage],
+        chosen: Sequence[units.Scored],
+        index: Index,
+        stats: units.NoteStats,
+    ) -> list[tuple[list[Passage], list[units.Scored]]]:
+        """The parts the answer leaves out, each with its own passages and scored units. A side of
+        a comparison is answered when the answer names it (part_coverage of its own terms); any
+        other part when the answer holds the best unit of the part's own passages."""
+        held = {(passages[c.passage_n - 1].chunk_id, c.unit.position) for c in chosen}
+        side_by_side = compares(question)
+        missing = []
+        for part in parts:
+            others = [p for p in parts if p != part]
+            if side_by_side and units.part_answered(chosen, part, others, stats, self.settings):
+                continue
+            own_passages, scored = self._part(part, index, stats)
+            best = scored[0] if scored else None
+            if best is None or (
+                not side_by_side
+                and (own_passages[best.passage_n - 1].chunk_id, best.unit.position) in held
+            ):
+                continue
+            missing.append((own_passages, scored))
+        return missing
 
     def _part(
         self, part: str, index: Index, stats: units.NoteStats

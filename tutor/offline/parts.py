@@ -90,6 +90,12 @@ def split_question(
     return parts[:max_parts]
 
 
+def compares(question: str) -> bool:
+    """ "X vs Y", "difference between X and Y": its sides are often answered side by side in one
+    passage (a comparison table), so a side counts as answered when the answer names it."""
+    return bool(_VERSUS.search(question) or _BETWEEN.search(question))
+
+
 def _clauses(question: str) -> list[tuple[str, bool]]:
     """(clause, whether it is asked) in the question's order."""
     found = []
