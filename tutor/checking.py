@@ -100,30 +100,57 @@ UNITS: dict[str, tuple[str, float]] = {
     "mib": ("size", 1024**2),
     "gib": ("size", 1024**3),
     "tib": ("size", 1024**4),
+    "kilobyt": ("size", 1e3),
+    "megabyt": ("size", 1e6),
+    "gigabyt": ("size", 1e9),
+    "terabyt": ("size", 1e12),
+    "petabyt": ("size", 1e15),
     "%": ("percent", 1),
     "percent": ("percent", 1),
 }
-NUMBER_WORDS = dict(
-    zip(
-        [
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-        ],
-        range(1, 13),
-    )
-)
+# Cardinals a learner spells out ("fifteen replicas"); "a week" and "an hour" are one of the unit.
+NUMBER_WORDS = {
+    **dict(
+        zip(
+            [
+                "one",
+                "two",
+                "three",
+                "four",
+                "five",
+                "six",
+                "seven",
+                "eight",
+                "nine",
+                "ten",
+                "eleven",
+                "twelve",
+                "thirteen",
+                "fourteen",
+                "fifteen",
+                "sixteen",
+                "seventeen",
+                "eighteen",
+                "nineteen",
+                "twenty",
+            ],
+            range(1, 21),
+        )
+    ),
+    **dict(
+        zip(
+            ["thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], range(30, 100, 10)
+        )
+    ),
+    "hundred": 100,
+    "thousand": 1000,
+}
+# Amounts a learner gives in words that no figure reads: the wrong-number rule steps aside.
+FRACTIONS = frozenset({"quarter", "half", "third", "couple", "few", "several", "dozen"})
+_ONE_OF = frozenset({"a", "an"})  # "a week", "an hour", but not "100 calls a second"
 
 _STEMMER = Stemmer.Stemmer("english")
+_THOUSANDS = re.compile(r"\b(\d+(?:\.\d+)?)k\b")
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
 
@@ -142,7 +169,8 @@ class Word:
 def words(text: str) -> list[Word]:
     """Every word and number of `text`, in order; "gp2" stays whole, "Standard-IA" splits."""
     out: list[Word] = []
-    for raw in re.findall(r"[a-z0-9%]+(?:'[a-z]+)?", fold(text)):
+    text = _THOUSANDS.sub(lambda m: str(round(float(m[1]) * 1000)), fold(text))  # "5.5k"
+    for raw in re.findall(r"[a-z0-9%]+(?:'[a-z]+)?", text):
         raw = raw.replace("'", "")
         for part in re.findall(r"[a-z]+\d[a-z0-9]*|\d+[a-z]+\d*[a-z0-9]*|[a-z]+|\d+|%", raw):
             glued = re.fullmatch(r"(\d+)([a-z]+)", part)  # "5tb", "5x": a number and its unit
@@ -190,6 +218,8 @@ def quantities(text: str) -> list[Quantity]:
             value = float(w.text)
         elif w.text in NUMBER_WORDS:
             value = float(NUMBER_WORDS[w.text])
+        elif w.text in _ONE_OF and i + 1 < len(ws) and _family(ws[i + 1]) and not _rate(ws, i):
+            value = 1.0
         else:
             continue
         unit = _unit(ws[i + 1]) if i + 1 < len(ws) else None
@@ -202,6 +232,11 @@ def quantities(text: str) -> list[Quantity]:
         else:  # "15 replicas", "3,000 IOPS": compared by the number written
             found.append(Quantity(value, "", value))
     return _merge_thousands(text, found)
+
+
+def _rate(ws: list[Word], i: int) -> bool:
+    """ "100 calls a second": after a figure, "a" means "per"."""
+    return any(w.text[:1].isdigit() or w.text in NUMBER_WORDS for w in ws[max(0, i - 3) : i])
 
 
 def _family(word: Word) -> bool:
@@ -252,7 +287,15 @@ class Options:
     names: frozenset[frozenset[str]] = frozenset()
 
     def siblings(self, a: frozenset[str], b: frozenset[str]) -> bool:
+        """On one list, and of one kind: a figure ("5 TB") is no alternative to a word ("Max")."""
+        if _has_figure(a) != _has_figure(b):
+            return False
         return any(a in group and b in group for group in self.lists)
+
+
+def _has_figure(name: frozenset[str]) -> bool:
+    """ "5 TB", "3600 seconds": a number and units only ("Route 53" and "gp2" are names)."""
+    return any(p.isdigit() for p in name) and all(p.isdigit() or p in UNITS for p in name)
 
 
 def name_key(name: str) -> frozenset[str]:
@@ -411,11 +454,15 @@ def features(
         q for q in quantities(reference) if not q.spelled and not any(q.same(g) for g in given)
     ]
     stated = [q for q in quantities(answer) if not any(q.same(g) for g in given)]
+    # A figure is wrong only when the answer never states the notes' one and reads plainly: with
+    # the right one beside it, others are hedging; "a quarter of an hour" is not "1 hour".
+    states_right = any(q.same(w) for q in stated for w in wanted)
+    approximate = any(w.text in FRACTIONS for w in words(answer))
     for unit in {q.unit for q in stated if not q.spelled}:
         mine = [q for q in stated if q.unit == unit and not q.spelled]
         comparable = [w for w in wanted if w.unit == unit or not unit or not w.unit]
         right = [q for q in mine if any(q.same(w) for w in comparable)]
-        if comparable and not right:  # numbers for this unit, none of them the notes'
+        if comparable and not right and not states_right and not approximate:
             out.wrong_numbers.extend(_show(q) for q in mine)
         elif comparable and len(right) < len(mine):
             out.extra_numbers = True
@@ -429,11 +476,14 @@ def features(
     ref_options = _mentioned(ref, options) - in_question
     ans_options = _mentioned(said, options) - in_question
     if ref_options and ans_options and not ref_options & ans_options:
+        # Another option instead of the notes' one: its sibling on a list, and none of the words
+        # that tell the notes' one apart ("the old classic one (v1)" still names Classic).
         out.other_options = [
             " ".join(sorted(a))
             for a in ans_options
             if not ref.has(a)
             and any(options.siblings(a, r) and not said.has(r) for r in ref_options)
+            and not any(said.has(frozenset({w})) for r in ref_options for w in r - a)
         ]
     out.extra_options = bool(ans_options - ref_options - {k for k in ans_options if ref.has(k)})
 

@@ -38,6 +38,19 @@ def test_a_different_number_for_the_same_unit_is_incorrect():
     assert verdict("1 week by default, 35 days at most", ref) == "correct"  # units converted
     assert verdict("up to 90 percent", "Up to 90%") == "correct"
     assert verdict("5 tb", "5TB") == "correct"
+    assert verdict("5 terabytes", "5 TB") == "correct"  # units spelled out
+
+
+def test_numbers_spelled_out_and_one_of_a_unit_count():
+    assert verdict("fifteen", "Up to 15") == "correct"  # not "said nothing"
+    assert verdict("a week", "7 days") == "correct"
+    assert verdict("a week, can go up to 35 days", "7 days") == "unsure"  # another figure too
+    assert verdict("about 100 calls a second", "100 calls per second") == "correct"  # a rate
+
+
+def test_a_figure_is_no_option_beside_a_name_on_one_line():
+    options = find_options(["  • Max object size is 5TB"])  # the notes' line: "Max", "5TB"
+    assert check("5 terabytes max", "5 TB", options=options).verdict != "incorrect"
 
 
 def test_numbers_in_the_question_or_besides_the_right_one_are_not_wrong():

@@ -176,7 +176,7 @@ def test_ingest_imports_the_question_file_and_reports_bad_rows(imported, embedde
     assert report.warnings[0].startswith("mine.questions.jsonl:2: not valid JSON")
     index = load_index(store, settings, report.collection)
     items = [i for i in index.bank.items if i.origin == "imported"]
-    assert len(items) == 2 and len(index.bank.items) > 30  # the mined items are there too
+    assert len(items) == 2 and len(index.bank.items) >= 20  # the mined items are there too
     single, multi = sorted(items, key=lambda i: i.answer_indexes is not None)
     assert all(i.source == NOTES.name for i in items)  # notes only: never a question file
     for item in items:

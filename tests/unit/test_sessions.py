@@ -40,9 +40,9 @@ def test_offline_follow_up_carries_the_previous_subject(tmp_path):
         Answer(text="7 days"),
     )
     history = store.history("s")
-    assert subject_of("How long does RDS keep automatic backups?") == "RDS keep automatic backups"
+    assert subject_of("How long does RDS keep automatic backups?") == "RDS automatic backups"
     assert resolve_offline("and can I restore it?", history) == (
-        "RDS keep automatic backups and can I restore it?"
+        "RDS automatic backups and can I restore it?"
     )
     # A new, self-contained question is left alone.
     standalone = "Which S3 storage class is cheapest for archives?"
