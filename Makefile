@@ -61,6 +61,8 @@ eval-gate: $(STAMP)
 	  --fail-under refusal.precision=0.9
 	TUTOR_LLM=offline $(BIN)/tutor eval --dataset evals/data/grading_fresh.jsonl --out evals/results/latest-grading \
 	  --fail-under grading.precision=0.95 --fail-under grading.decided=0.3
+	TUTOR_LLM=offline $(BIN)/tutor eval --dataset evals/data/grading_blind4.jsonl --out evals/results/latest-grading-blind \
+	  --fail-under grading.precision=0.95 --fail-under grading.decided=0.3
 
 clean:
 	rm -rf .data $(VENV)

@@ -150,6 +150,7 @@ FRACTIONS = frozenset({"quarter", "half", "third", "couple", "few", "several", "
 _ONE_OF = frozenset({"a", "an"})  # "a week", "an hour", but not "100 calls a second"
 
 _STEMMER = Stemmer.Stemmer("english")
+_IDENTIFIER = re.compile(r"\b[a-z0-9]+(?:[-:][a-z0-9]+){2,}\b")  # three parts or more
 _THOUSANDS = re.compile(r"\b(\d+(?:\.\d+)?)k\b")
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
@@ -404,6 +405,8 @@ def said_nothing(answer: str) -> bool:
     for phrase in NO_ANSWER:
         text = re.sub(rf"\b{phrase}\b", " ", text)
     ws = words(text)
+    if len(ws) >= 3:  # "nothing can get in but everything can go out": stop words, still an answer
+        return False
     return not content(ws) and not any(w.text in NUMBER_WORDS or w.text.isdigit() for w in ws)
 
 
@@ -425,7 +428,9 @@ def _negations(text: str) -> int:
 
 
 def _mentioned(said: _Said, options: Options) -> set[frozenset[str]]:
-    found = {key for key in options.names if said.has(key)}
+    """The notes' options a text names, word for word: a typo of one real word is often another
+    ("change" is one letter from "charge"), and naming an option can make an answer wrong."""
+    found = {key for key in options.names if key <= said.stems}
     return {k for k in found if not any(k < other for other in found)}
 
 
@@ -506,6 +511,14 @@ def features(
     for shown, ok in number_facts:
         out.key_facts.append(shown)
         (out.found if ok else out.missing).append(shown)
+    # A command, header or id is a fact as a whole ("decode-authorization-message"), even when
+    # the question spells out its words: the answer must name it, parts in order.
+    said_text = f" {' '.join(w.text for w in words(answer))} "
+    for ident in dict.fromkeys(_IDENTIFIER.findall(fold(reference))):
+        if sum(part.isalpha() for part in re.split(r"[-:]", ident)) >= 2:
+            out.key_facts.append(ident)
+            parts = " ".join(w.text for w in words(ident))
+            (out.found if f" {parts} " in said_text else out.missing).append(ident)
     out.key_facts = [w.text for w in facts] + out.key_facts
     if ref_side:  # a yes/no question: the yes or the no is a key fact
         out.key_facts.append(ref_side)

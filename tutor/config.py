@@ -39,7 +39,7 @@ class GradingSettings(BaseModel):
     coverage_correct: float = Field(default=1.0, gt=0, le=1)
     # ... with the facts in the reference's order: the longest in-order run over the facts found.
     # Two things swapped ("SQS pushes, SNS polls") fall to 0.5 on four facts.
-    order_correct: float = Field(default=0.75, ge=0, le=1)
+    order_correct: float = Field(default=0.8, ge=0, le=1)
     # Typos forgiven in a word (same first letter, never a prefix like un-/in-/a-): one edit from
     # typo_one_chars letters, two from typo_two_chars.
     typo_one_chars: int = Field(default=5, ge=2)

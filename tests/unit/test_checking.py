@@ -48,6 +48,34 @@ def test_numbers_spelled_out_and_one_of_a_unit_count():
     assert verdict("about 100 calls a second", "100 calls per second") == "correct"  # a rate
 
 
+def test_an_answer_in_stop_words_is_still_an_answer():
+    assert not said_nothing("nothing can get in but everything can go out")
+    assert said_nothing("not sure, sorry") and said_nothing("no idea")
+
+
+def test_options_are_named_word_for_word_not_by_typo():
+    from tutor.checking import Options, _mentioned, _Said
+
+    charges = Options(names=frozenset({frozenset({"charg"})}))
+    said = _Said("you can change it any time", {}, GradingSettings())
+    assert _mentioned(said, charges) == set()  # "change" is no typo of "charge"
+    assert _mentioned(_Said("no charges", {}, GradingSettings()), charges)
+
+
+def test_a_command_is_a_fact_as_a_whole():
+    question = "Which CLI command decodes an encoded authorization error message?"
+    ref = "aws sts decode-authorization-message"
+    assert verdict("aws sts get-session-token", ref, question) != "correct"
+    assert verdict("sts decode-authorization-message", ref, question) == "correct"
+
+
+def test_two_things_swapped_are_not_correct():
+    question = "What is the difference between gp2 and gp3 regarding IOPS and throughput?"
+    ref = "gp3 lets you set IOPS and throughput independently; on gp2 they are linked together"
+    swapped = "gp2 lets you set IOPS and throughput independently, on gp3 they are linked to size"
+    assert verdict(swapped, ref, question) != "correct"
+
+
 def test_a_figure_is_no_option_beside_a_name_on_one_line():
     options = find_options(["  • Max object size is 5TB"])  # the notes' line: "Max", "5TB"
     assert check("5 terabytes max", "5 TB", options=options).verdict != "incorrect"

@@ -13,6 +13,7 @@ from evals.metrics import fold
 
 DEV = ROOT / "evals/data/dev.jsonl"
 HELDOUT = ROOT / "evals/data/heldout.jsonl"
+FRESH = [ROOT / "evals/data/fresh-1202.jsonl", ROOT / "evals/data/fresh-1202b.jsonl"]
 GOOD = {
     "id": "a1",
     "kind": "open",
@@ -43,7 +44,7 @@ def test_committed_sets_load_with_enough_items(path, minimum):
         assert counts[kind] >= least, kind
 
 
-@pytest.mark.parametrize("path", [DEV, HELDOUT])
+@pytest.mark.parametrize("path", [DEV, HELDOUT, *FRESH])
 def test_every_key_fact_group_is_in_the_notes(path, notes):
     missing = [
         (i.id, group)
@@ -56,9 +57,11 @@ def test_every_key_fact_group_is_in_the_notes(path, notes):
 
 
 def test_sets_share_no_ids_or_questions():
-    dev, held = load_dataset(DEV), load_dataset(HELDOUT)
-    assert not {i.id for i in dev} & {i.id for i in held}
-    assert not {fold(i.question) for i in dev} & {fold(i.question) for i in held}
+    sets = [load_dataset(p) for p in (DEV, HELDOUT, *FRESH)]
+    for n, one in enumerate(sets):
+        for other in sets[n + 1 :]:
+            assert not {i.id for i in one} & {i.id for i in other}
+            assert not {fold(i.question) for i in one} & {fold(i.question) for i in other}
 
 
 def write(tmp_path, *rows: object) -> object:

@@ -51,7 +51,9 @@ def test_grade_rows_need_a_student_answer_and_a_label():
 
 
 def test_the_committed_grading_sets_load_and_are_balanced():
-    for name, least in (("grading_dev.jsonl", 90), ("grading_fresh.jsonl", 40)):
+    sets = [("grading_dev.jsonl", 90), ("grading_fresh.jsonl", 40)]
+    sets += [(f"grading_blind{n}.jsonl", 90) for n in ("", "2", "3", "4")]
+    for name, least in sets:
         items = parse_lines((ROOT / "evals" / "data" / name).read_text().splitlines(), name=name)
         assert len(items) >= least and all(i.kind == "grade" for i in items)
         right = sum(i.label == "correct" for i in items)
