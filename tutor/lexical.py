@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Sequence
@@ -25,6 +26,7 @@ _stemmer = Stemmer.Stemmer("english")
 STOP_TERMS = frozenset(_stemmer.stemWords(sorted(STOP_WORDS)))  # as `tokenize` writes them
 
 
+@functools.lru_cache(maxsize=1 << 16)  # called for every word of every text tokenised
 def is_function_word(word: str) -> bool:
     """A function word, also run together with its clitic, typed without the apostrophe ("didnt",
     "wont", "whats", "youre", "ive"); a one-letter stem other than "i" is no word ("ms")."""

@@ -53,6 +53,7 @@ def correct_typos(
     """`text` with each word that is not `known` replaced by the word of `vocabulary` (the notes'
     words, by count) it is a typo of, the most used one ("cloudfornt" -> "cloudfront", "lamda" ->
     "lambda"); a word with no such neighbour is left as written."""
+    by_initial = _by_initial(vocabulary)
 
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
@@ -61,9 +62,25 @@ def correct_typos(
             return word
         near = [
             w
-            for w in vocabulary
+            for w in by_initial.get(lower[0], ())
             if abs(len(w) - len(lower)) <= 2 and close(lower, w, one_edit_chars, two_edits_chars)
         ]
         return max(near, key=lambda w: (vocabulary[w], w)) if near else word
 
     return _WORD.sub(fix, text)
+
+
+_INITIALS: dict[int, tuple[Counter[str], dict[str, list[str]]]] = {}
+
+
+def _by_initial(vocabulary: Counter[str]) -> dict[str, list[str]]:
+    """The vocabulary by first letter (a typo keeps it), built once per vocabulary."""
+    cached = _INITIALS.get(id(vocabulary))
+    if cached is None or cached[0] is not vocabulary:
+        index: dict[str, list[str]] = {}
+        for w in vocabulary:
+            index.setdefault(w[0], []).append(w)
+        cached = (vocabulary, index)
+        _INITIALS.clear()  # one index is active at a time
+        _INITIALS[id(vocabulary)] = cached
+    return cached[1]

@@ -125,12 +125,20 @@ class OfflineEngine:
         other part when the answer holds the best unit of the part's own passages."""
         held = {(passages[c.passage_n - 1].chunk_id, c.unit.position) for c in chosen}
         side_by_side = compares(question)
+        todo = [
+            part
+            for part in parts
+            if not (
+                side_by_side
+                and units.part_answered(
+                    chosen, part, [p for p in parts if p != part], stats, self.settings
+                )
+            )
+        ]
         missing = []
-        for part in parts:
-            others = [p for p in parts if p != part]
-            if side_by_side and units.part_answered(chosen, part, others, stats, self.settings):
-                continue
-            own_passages, scored = self._part(part, index, stats)
+        # the parts' vectors in one model call: a pass over a few short texts costs about one
+        for part, vector in zip(todo, self.embedder.embed_batch(todo) if todo else []):
+            own_passages, scored = self._part(part, index, stats, vector)
             best = scored[0] if scored else None
             if best is None or (
                 not side_by_side
@@ -141,10 +149,9 @@ class OfflineEngine:
         return missing
 
     def _part(
-        self, part: str, index: Index, stats: units.NoteStats
+        self, part: str, index: Index, stats: units.NoteStats, vector: np.ndarray
     ) -> tuple[list[Passage], list[units.Scored]]:
         """One part of a question of several: its own passages and their units, scored."""
-        vector = self.embedder.embed_query(part)
         passages = self.retriever.search(part, index=index, vector=vector)
         return passages, units.score_units(
             part, passages, self.embedder, stats, self.settings, query_vector=vector
