@@ -102,19 +102,7 @@ def main() -> None:
         lexical = index.lexical.search(standalone, n)
         t = stage("bm25", t)
         fused = fuse(dense, lexical, r)
-        passages = [
-            Passage(
-                chunk_id=c.id,
-                text=c.text,
-                section=c.section,
-                source=c.source,
-                score=s,
-                start=c.start,
-                end=c.end,
-            )
-            for cid, s in fused[: r.k]
-            if (c := index.by_id.get(cid))
-        ]
+        passages = [Passage.of(c, s) for cid, s in fused[: r.k] if (c := index.by_id.get(cid))]
         stats = offline.note_stats(index)
         t = stage("fusion + passages", t)
         before = totals["score: embed units + question"]
