@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -43,44 +44,43 @@ def edits(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+@dataclass(frozen=True)
+class Lexicon:
+    """Words by how often the notes use them, and by first letter (a typo keeps it)."""
+
+    counts: Counter[str]
+    by_initial: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, counts: Counter[str]) -> Lexicon:
+        by_initial: dict[str, list[str]] = {}
+        for w in counts:
+            by_initial.setdefault(w[0], []).append(w)
+        return cls(counts, by_initial)
+
+
 def correct_typos(
     text: str,
-    vocabulary: Counter[str],
+    lexicon: Lexicon,
     known: Callable[[str], bool],
     one_edit_chars: int,
     two_edits_chars: int,
 ) -> str:
-    """`text` with each word that is not `known` replaced by the word of `vocabulary` (the notes'
-    words, by count) it is a typo of, the most used one ("cloudfornt" -> "cloudfront", "lamda" ->
+    """`text` with each word that is not `known` replaced by the word of `lexicon` (the notes'
+    words) it is a typo of, the most used one ("cloudfornt" -> "cloudfront", "lamda" ->
     "lambda"); a word with no such neighbour is left as written."""
-    by_initial = _by_initial(vocabulary)
+    counts = lexicon.counts
 
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
         lower = word.lower()
-        if len(lower) < one_edit_chars or lower in vocabulary or known(lower):
+        if len(lower) < one_edit_chars or lower in counts or known(lower):
             return word
         near = [
             w
-            for w in by_initial.get(lower[0], ())
+            for w in lexicon.by_initial.get(lower[0], ())
             if abs(len(w) - len(lower)) <= 2 and close(lower, w, one_edit_chars, two_edits_chars)
         ]
-        return max(near, key=lambda w: (vocabulary[w], w)) if near else word
+        return max(near, key=lambda w: (counts[w], w)) if near else word
 
     return _WORD.sub(fix, text)
-
-
-_INITIALS: dict[int, tuple[Counter[str], dict[str, list[str]]]] = {}
-
-
-def _by_initial(vocabulary: Counter[str]) -> dict[str, list[str]]:
-    """The vocabulary by first letter (a typo keeps it), built once per vocabulary."""
-    cached = _INITIALS.get(id(vocabulary))
-    if cached is None or cached[0] is not vocabulary:
-        index: dict[str, list[str]] = {}
-        for w in vocabulary:
-            index.setdefault(w[0], []).append(w)
-        cached = (vocabulary, index)
-        _INITIALS.clear()  # one index is active at a time
-        _INITIALS[id(vocabulary)] = cached
-    return cached[1]

@@ -2,9 +2,11 @@
 
 from collections import Counter
 
-from tutor.spelling import close, correct_typos
+from tutor.spelling import Lexicon, close, correct_typos
 
-NOTES = Counter({"cloudfront": 40, "lambda": 12, "function": 30, "encrypt": 9, "encrypted": 5})
+NOTES = Lexicon.of(
+    Counter({"cloudfront": 40, "lambda": 12, "function": 30, "encrypt": 9, "encrypted": 5})
+)
 
 
 def known(word: str) -> bool:

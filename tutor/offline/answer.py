@@ -23,6 +23,7 @@ from tutor.index import Index
 from tutor.lexical import STOP_TERMS, tokenize
 from tutor.offline.quantity import asks_quantity
 from tutor.offline.sentences import Unit, known_terms, split_units
+from tutor.spelling import Lexicon
 from tutor.types import Answer, Citation, Passage
 
 CITE_COST = 4  # " [n]" after each run of sentences from one passage
@@ -62,7 +63,7 @@ class NoteStats:
     # Terms of the notes' headings: what a question names when it has a subject of its own.
     headings: frozenset[str] = frozenset()
     topics: frozenset[str] = frozenset()  # terms of the top-level headings (services, areas)
-    words: Counter[str] = field(default_factory=Counter)  # the notes' words as written, lower case
+    words: Lexicon = field(default_factory=lambda: Lexicon.of(Counter()))  # as written, lower case
     idf_max: float = field(init=False)
     # chunk id -> its units and their vectors: a chunk is split and embedded once per index,
     # not once per question (the hot path of every answer).
@@ -86,7 +87,7 @@ def note_stats(index: Index) -> NoteStats:
         for chunk in index.chunks:
             df.update(set(tokenize(chunk.embed_text)))
         texts = [c.text for c in index.chunks]
-        words = Counter(w.lower() for text in texts for w in _LETTERS.findall(text))
+        words = Lexicon.of(Counter(w.lower() for text in texts for w in _LETTERS.findall(text)))
         headings = frozenset(t for c in index.chunks for t in content_terms(c.section))
         topics = frozenset(t for c in index.chunks for t in content_terms(c.topic))
         stats = NoteStats(
