@@ -36,6 +36,9 @@ class EvalItem(BaseModel):
     section: str = ""
     # How the question is put ("casual", "comparison", "scenario", ...): the report breaks down by it.
     shape: str = ""
+    # A follow-up: the learner's earlier questions in the same conversation, oldest first. They are
+    # asked first, in one session; only the answer to `question` is scored.
+    history: list[str] = Field(default_factory=list)
     # kind "grade": a learner's answer to grade against `answer`, and the right verdict
     student_answer: str | None = None
     label: Literal["correct", "incorrect"] | None = None
@@ -61,6 +64,10 @@ class EvalItem(BaseModel):
                 raise ValueError("an mcq item needs answer_index between 0 and 3")
         if self.kind == "out_of_scope" and (self.key_facts or self.answer):
             raise ValueError('an out_of_scope item has key_facts [] and answer ""')
+        if not all(turn.strip() for turn in self.history):
+            raise ValueError("every history entry needs a question")
+        if self.kind == "grade" and self.history:
+            raise ValueError("a grade item has no history")
         if self.kind == "grade" and (self.student_answer is None or self.label is None):
             raise ValueError("a grade item needs student_answer and label (correct or incorrect)")
         return self
@@ -68,6 +75,11 @@ class EvalItem(BaseModel):
     @property
     def in_scope(self) -> bool:
         return self.kind != "out_of_scope"
+
+    @property
+    def follow_up(self) -> bool:
+        """Asked after `history` in one conversation: it is searched as part of it, not alone."""
+        return bool(self.history)
 
     @property
     def asked(self) -> bool:

@@ -85,6 +85,12 @@ def _keyed(results: Sequence[ItemResult]) -> list[ItemResult]:
     return [r for r in results if r.item.in_scope and r.groups]
 
 
+def _searched(results: Sequence[ItemResult]) -> list[ItemResult]:
+    """Keyed items whose question is searched on its own: a follow-up ("and for EBS?") means
+    nothing to a search without the conversation before it."""
+    return [r for r in _keyed(results) if not r.item.follow_up]
+
+
 class Metric(ABC):
     name: str
 
@@ -100,14 +106,14 @@ class HitAtK(Metric):
     name = "retrieval.hit_at_k"
 
     def score(self, results: Sequence[ItemResult]) -> float | None:
-        return _mean([all(r.context_found()) for r in _keyed(results)])
+        return _mean([all(r.context_found()) for r in _searched(results)])
 
 
 class ContextRecallAtK(Metric):
     name = "retrieval.context_recall_at_k"
 
     def score(self, results: Sequence[ItemResult]) -> float | None:
-        return _mean([_mean(r.context_found()) or 0.0 for r in _keyed(results)])
+        return _mean([_mean(r.context_found()) or 0.0 for r in _searched(results)])
 
 
 class MRR(Metric):
@@ -121,7 +127,7 @@ class MRR(Metric):
         return 0.0
 
     def score(self, results: Sequence[ItemResult]) -> float | None:
-        return _mean([self.reciprocal_rank(r) for r in _keyed(results)])
+        return _mean([self.reciprocal_rank(r) for r in _searched(results)])
 
 
 class HitAtChars(Metric):
@@ -134,7 +140,7 @@ class HitAtChars(Metric):
         return all(groups_present(result.groups, text))
 
     def score(self, results: Sequence[ItemResult]) -> float | None:
-        return _mean([self.hit(r) for r in _keyed(results)])
+        return _mean([self.hit(r) for r in _searched(results)])
 
 
 # -- answers --------------------------------------------------------------------------------------
@@ -156,6 +162,15 @@ class KeyFactRecall(Metric):
 
     def score(self, results: Sequence[ItemResult]) -> float | None:
         return _mean([_mean(r.answer_found()) or 0.0 for r in _open(results) if r.groups])
+
+
+class FollowUpAccuracy(Metric):
+    """Key-fact accuracy on follow-ups alone (open items asked after their `history`)."""
+
+    name = "followup.key_fact_accuracy"
+
+    def score(self, results: Sequence[ItemResult]) -> float | None:
+        return _mean([all(r.answer_found()) for r in _open(results) if r.groups and r.item.history])
 
 
 class MeanChars(Metric):
@@ -252,11 +267,12 @@ class GradingFalseIncorrect(Metric):
 
 
 class Percentile(Metric):
-    def __init__(self, name: str, attribute: str, q: float) -> None:
-        self.name, self.attribute, self.q = name, attribute, q
+    def __init__(self, name: str, attribute: str, q: float, *, searched: bool = False) -> None:
+        self.name, self.attribute, self.q, self.searched = name, attribute, q, searched
 
     def score(self, results: Sequence[ItemResult]) -> float | None:
-        values = [getattr(r, self.attribute) for r in _asked(results)]
+        asked = [r for r in _asked(results) if not (self.searched and r.item.follow_up)]
+        values = [getattr(r, self.attribute) for r in asked]
         return float(np.percentile(values, self.q)) if values else None
 
 
@@ -279,6 +295,7 @@ def all_metrics() -> list[Metric]:
         *(HitAtChars(n) for n in CHAR_BUDGETS),
         KeyFactAccuracy(),
         KeyFactRecall(),
+        FollowUpAccuracy(),
         MeanChars(),
         McqAccuracy(),
         McqAbstainRate(),
@@ -288,7 +305,7 @@ def all_metrics() -> list[Metric]:
         GradingDecided(),
         GradingPrecision(),
         GradingFalseIncorrect(),
-        Percentile("latency_ms.retrieve_p50", "retrieve_ms", 50),
+        Percentile("latency_ms.retrieve_p50", "retrieve_ms", 50, searched=True),
         Percentile("latency_ms.answer_p50", "answer_ms", 50),
         Percentile("latency_ms.answer_p95", "answer_ms", 95),
         JudgeMean("judge.correctness", "judge_correctness"),

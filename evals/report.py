@@ -22,6 +22,7 @@ CHART_METRICS = (
     "retrieval.hit_at_chars.4000",
     "answer.key_fact_accuracy",
     "answer.key_fact_recall",
+    "followup.key_fact_accuracy",
     "mcq.accuracy",
     "mcq.abstain_rate",
     "refusal.recall",
@@ -91,8 +92,9 @@ def item_record(result: ItemResult, dataset: str) -> dict[str, Any]:
     context = result.context_found()
     found = result.answer_found()
     keyed = item.in_scope and bool(item.key_facts)
+    searched = keyed and not item.follow_up
     correct = {
-        "retrieval": all(context) if keyed else None,
+        "retrieval": all(context) if searched else None,
         "answer": all(found) if keyed and item.kind == "open" else None,
         "mcq": result.choice_index == item.answer_index if item.kind == "mcq" else None,
         "refusal": result.grounded == item.in_scope if item.asked else None,
@@ -107,6 +109,7 @@ def item_record(result: ItemResult, dataset: str) -> dict[str, Any]:
         "section": item.section,
         "shape": item.shape,
         "question": item.question,
+        "history": item.history,
         "reference": item.answer,
         "answer": result.answer,
         "grounded": result.grounded,
@@ -118,9 +121,9 @@ def item_record(result: ItemResult, dataset: str) -> dict[str, Any]:
         "key_facts": item.key_facts,
         "context_groups_found": context,
         "answer_groups_found": found,
-        "reciprocal_rank": MRR.reciprocal_rank(result) if keyed else None,
+        "reciprocal_rank": MRR.reciprocal_rank(result) if searched else None,
         "hit_at_chars": {
-            str(n): HitAtChars(n).hit(result) if keyed else None for n in (1000, 2000, 4000)
+            str(n): HitAtChars(n).hit(result) if searched else None for n in (1000, 2000, 4000)
         },
         "correct": correct,
         "student_answer": item.student_answer,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import time
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -50,7 +51,9 @@ class Target(ABC):
     def search(self, question: str, k: int) -> list[RetrievedPassage]: ...
 
     @abstractmethod
-    def ask(self, question: str, choices: list[str] | None) -> Reply: ...
+    def ask(
+        self, question: str, choices: list[str] | None, session_id: str | None = None
+    ) -> Reply: ...
 
     def check(self, question: str, answer: str, reference: str) -> str:
         """The tutor's verdict on a learner's answer, graded against `reference`."""
@@ -72,8 +75,8 @@ class LocalTarget(Target):
             RetrievedPassage(p.chunk_id, p.text, p.section) for p in self.tutor.search(question, k)
         ]
 
-    def ask(self, question: str, choices: list[str] | None) -> Reply:
-        answer = self.tutor.ask(question, choices=choices) if choices else self.tutor.ask(question)
+    def ask(self, question: str, choices: list[str] | None, session_id: str | None = None) -> Reply:
+        answer = self.tutor.ask(question, session_id=session_id, choices=choices or None)
         return Reply(
             answer.text,
             answer.grounded,
@@ -150,8 +153,10 @@ class HttpTarget(Target):
         rows = data.get("passages", []) if isinstance(data, dict) else data
         return [RetrievedPassage(r["chunk_id"], r["text"], r.get("section", "")) for r in rows]
 
-    def ask(self, question: str, choices: list[str] | None) -> Reply:
+    def ask(self, question: str, choices: list[str] | None, session_id: str | None = None) -> Reply:
         body: dict[str, Any] = {"message": question}
+        if session_id:
+            body["session_id"] = session_id
         if choices:
             body["choices"] = choices
         data = self._post("/v1/chat", body)
@@ -194,12 +199,21 @@ def run_item(item: EvalItem, target: Target, *, k: int, judge: Judge | None = No
             verdict=verdict,
             answer_ms=(time.perf_counter() - started) * 1000,
         )
+    passages: list[RetrievedPassage] = []
+    ranked: list[RetrievedPassage] = []
+    retrieve_ms = 0.0
+    session_id = None
+    if item.follow_up:  # the conversation so far, in one session; a follow-up is not searched alone
+        session_id = uuid.uuid4().hex
+        for earlier in item.history:
+            target.ask(earlier, None, session_id)
+    else:
+        started = time.perf_counter()
+        passages = target.search(item.question, k)
+        retrieve_ms = (time.perf_counter() - started) * 1000
+        ranked = _ranked(target, item.question, k)
     started = time.perf_counter()
-    passages = target.search(item.question, k)
-    retrieve_ms = (time.perf_counter() - started) * 1000
-    ranked = _ranked(target, item.question, k)
-    started = time.perf_counter()
-    reply = target.ask(item.question, item.choices if item.kind == "mcq" else None)
+    reply = target.ask(item.question, item.choices if item.kind == "mcq" else None, session_id)
     answer_ms = (time.perf_counter() - started) * 1000
     result = ItemResult(
         item=item,

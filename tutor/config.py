@@ -83,7 +83,9 @@ class OfflineSettings(BaseModel):
     max_parts_chars: int = Field(default=900, ge=100)  # shared among the parts
     part_coverage: float = Field(default=0.5, ge=0, le=1)  # a part's own terms an answer needs
     # Multiple choice.
-    mcq_margin: float = Field(default=0.12, ge=0)  # the best choice's lead, or abstain
+    mcq_margin: float = Field(default=0.09, ge=0)  # the best choice's lead, or abstain
+    mcq_choice_cover: float = Field(default=0.5, ge=0, le=1)  # choice's own terms its unit names
+    mcq_question_cover: float = Field(default=0.3, ge=0, le=1)  # question's terms unit + headings
     mcq_own_weight: float = Field(default=0.4, ge=0)  # x the choice's own terms its unit names
     mcq_miss_penalty: float = Field(default=0.2, ge=0)  # its unit names none of them
     mcq_units: int = Field(default=8, ge=1)  # top units looked at for each choice

@@ -136,3 +136,44 @@ def test_url_that_does_not_answer_is_a_clear_error(tmp_path):
     result = run_eval(DEV, tmp_path / "o", "--limit", "1", "--url", "http://127.0.0.1:9")
     assert result.exit_code == 1
     assert "did not answer" in result.output and "Traceback" not in result.output
+
+
+class RecordingTarget(LocalTarget):
+    """The real tutor, with the calls the runner makes written down."""
+
+    def __init__(self, tutor) -> None:
+        super().__init__(tutor)
+        self.calls: list[tuple[str, str, str | None]] = []
+
+    def search(self, question, k):
+        self.calls.append(("search", question, None))
+        return super().search(question, k)
+
+    def ask(self, question, choices, session_id=None):
+        self.calls.append(("ask", question, session_id))
+        return super().ask(question, choices, session_id)
+
+
+def test_a_follow_up_is_asked_after_its_history_in_one_session(tutor):
+    from evals.dataset import EvalItem
+
+    follow = EvalItem(
+        id="fu-1",
+        kind="open",
+        shape="follow_up",
+        history=["what is an EBS snapshot?"],
+        question="how do i copy it to another region?",
+        answer="Snapshots can be copied across AZ or Region.",
+        key_facts=[["snapshot"]],
+    )
+    target = RecordingTarget(tutor)
+    report = evaluate([("fu", [follow])], target, k=5)
+    (first, second) = target.calls  # no search: a follow-up means nothing on its own
+    assert first[:2] == ("ask", "what is an EBS snapshot?")
+    assert second[:2] == ("ask", "how do i copy it to another region?")
+    assert first[2] and first[2] == second[2]
+    assert [t.question for t in tutor.sessions.history(first[2])] == [first[1], second[1]]
+    record = report["items"][0]
+    assert record["passage_ids"] == [] and record["correct"]["retrieval"] is None
+    assert report["followup"]["key_fact_accuracy"] in (0.0, 1.0)
+    assert "snapshot" in record["answer"].lower()  # the answer is about the earlier subject

@@ -233,3 +233,37 @@ def test_report_breaks_down_by_question_shape():
     assert set(report["by_shape"]) == {"casual", "comparison"}
     md = markdown(report)
     assert "## By question shape" in md and "| casual | 2 | 0.500 | 1.000 | – | 1.000 |" in md
+
+
+def test_follow_ups_are_scored_on_their_answer_and_left_out_of_retrieval():
+    alone = item(key_facts=[["alpha"]])
+    follow = EvalItem(
+        id="fu",
+        kind="open",
+        question="and how do i turn it off?",
+        history=["what is versioning?"],
+        answer="ref",
+        key_facts=[["suspend"]],
+    )
+    results = [
+        result(alone, ["alpha"], answer="alpha", retrieve_ms=8.0),
+        result(follow, [], answer="You can suspend it."),  # not searched: no passages
+    ]
+    scores = score_all(results)
+    assert scores["retrieval.hit_at_k"] == 1.0  # the follow-up's empty search is no miss
+    assert scores["retrieval.hit_at_chars.1000"] == 1.0
+    assert scores["latency_ms.retrieve_p50"] == 8.0
+    assert scores["answer.key_fact_accuracy"] == 1.0
+    assert scores["followup.key_fact_accuracy"] == 1.0
+    assert score_all([results[0]])["followup.key_fact_accuracy"] is None
+    miss = result(follow, [], answer="Versioning keeps every version.")
+    assert score_all([miss])["followup.key_fact_accuracy"] == 0.0
+    report = build_report([miss], datasets=["d"], item_datasets=["d"], k=5, provider="offline")
+    record = report["items"][0]
+    assert record["history"] == ["what is versioning?"] and record["correct"]["retrieval"] is None
+
+
+@pytest.mark.parametrize("history", [[""], ["  "]])
+def test_a_blank_history_turn_is_rejected(history):
+    with pytest.raises(ValueError, match="history"):
+        EvalItem(id="x", kind="open", question="q?", answer="a", key_facts=[["a"]], history=history)

@@ -18,9 +18,9 @@ import numpy as np
 
 from tutor.acronyms import Acronyms, expand, find_acronyms
 from tutor.config import OfflineSettings
-from tutor.embeddings import Embedder
+from tutor.embeddings import Embedder, common_words
 from tutor.index import Index
-from tutor.lexical import STOP_TERMS, tokenize
+from tutor.lexical import STOP_TERMS, surface_forms, tokenize
 from tutor.offline.quantity import asks_quantity
 from tutor.offline.sentences import Unit, known_terms, split_units
 from tutor.spelling import Lexicon
@@ -30,6 +30,7 @@ CITE_COST = 4  # " [n]" after each run of sentences from one passage
 # Every weight and threshold is a field of `settings` (tutor/config.py, OfflineSettings).
 
 _DIGIT = re.compile(r"\d")
+_IDENTIFIER = re.compile(r"[\d.]")  # a digit or a dot: an address, a size, a file name
 _LETTERS = re.compile(r"[A-Za-z]+")
 # Request words: they say what kind of answer is wanted, not what it is about. Function words
 # and other stop words are scikit-learn's and NLTK's lists (tutor/lexical.py).
@@ -467,6 +468,25 @@ def decline(passages: Sequence[Passage], *, lacks_figure: bool = False) -> Answe
     return Answer(text=text, grounded=False, nearest_topics=topics)
 
 
+def unfamiliar_terms(text: str, stats: NoteStats) -> tuple[list[str], list[str]]:
+    """The content terms of `text` the notes never use: (rare, common). Rare: not everyday English
+    either, the name of something the notes do not cover ("Kinesis", "Cognito"); common: everyday
+    words. Identifiers ("10.0.0.0/16", "64k") are neither: they are the learner's own."""
+    forms = surface_forms(text)
+    unknown = [t for t in content_terms(text) if not stats.df.get(t)]
+    own = {t for t in unknown if any(_IDENTIFIER.search(whole) for _, whole in forms.get(t, ()))}
+    everyday = common_words()
+    common = [
+        t for t in unknown if t not in own and any(word in everyday for word, _ in forms.get(t, ()))
+    ]
+    return [t for t in unknown if t not in own and t not in common], common
+
+
+def _share(weights: dict[str, float], present: frozenset[str] | set[str]) -> float:
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in present) / total if total else 1.0
+
+
 def choose(
     question: str,
     choices: Sequence[str],
@@ -475,23 +495,28 @@ def choose(
     stats: NoteStats,
     settings: OfflineSettings,
 ) -> tuple[int | None, list[Scored]]:
-    """The choice the notes support best, or None when no choice clearly wins.
+    """The choice the notes settle, or None when they do not.
 
     evidence[i] holds the passages retrieved for the question together with choice i.
     A choice scores by how well its best supporting unit matches "question + choice" and by how
-    much of the choice's own distinctive terms that unit contains.
+    much of the choice's own distinctive terms that unit contains. The best choice is taken only
+    when the notes settle it: it leads the next by mcq_margin, its unit says the choice (names
+    mcq_choice_cover of its own content terms) about the question's subject (its text and headings
+    name mcq_question_cover of the question's), and no choice names something the notes never
+    mention, which they could not rule out.
     """
+    if any(unfamiliar_terms(choice, stats)[0] for choice in choices):
+        return None, []
     shared = set.intersection(*(set(question_terms(c)) for c in choices)) if choices else set()
+    asked = {t: stats.idf(t) for t in content_terms(question)}
     supports: list[Scored | None] = []
     scores = []
     for choice, passages in zip(choices, evidence):
-        own = [t for t in question_terms(choice) if t not in shared]
-        scored = score_units(f"{question} {choice}", passages, embedder, stats, settings)
+        own = {t: stats.idf(t) for t in question_terms(choice) if t not in shared}
         best_value, best_item = 0.0, None
+        scored = score_units(f"{question} {choice}", passages, embedder, stats, settings)
         for item in scored[: settings.mcq_units]:
-            unit_terms = set(tokenize(item.unit.render(True)))
-            own_weight = sum(stats.idf(t) for t in own) or 1.0
-            own_hit = sum(stats.idf(t) for t in own if t in unit_terms) / own_weight
+            own_hit = _share(own, set(tokenize(item.unit.render(True)))) if own else 0.0
             value = (
                 item.score
                 + settings.mcq_own_weight * own_hit
@@ -505,4 +530,14 @@ def choose(
     if len(order) < 2 or scores[order[0]] - scores[order[1]] < settings.mcq_margin:
         return None, []
     best = int(order[0])
-    return best, [s for s in [supports[best]] if s is not None]
+    unit = supports[best]
+    if unit is None:
+        return None, []
+    prepared = passage_units(evidence[best][unit.passage_n - 1], embedder, stats)
+    position = prepared.units.index(unit.unit)
+    own_content = {t: stats.idf(t) for t in content_terms(choices[best]) if t not in shared}
+    says_choice = _share(own_content, set(tokenize(unit.unit.render(True))))
+    on_subject = _share(asked, prepared.terms[position] | prepared.section_terms[position])
+    if says_choice < settings.mcq_choice_cover or on_subject < settings.mcq_question_cover:
+        return None, []
+    return best, [unit]

@@ -26,7 +26,6 @@ weight; tutor/offline/figures.py): the notes cover CloudFront but give no defaul
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -34,13 +33,11 @@ import numpy as np
 
 from tutor.acronyms import expand
 from tutor.config import OfflineSettings
-from tutor.embeddings import Embedder, common_words
-from tutor.lexical import surface_forms, tokenize
-from tutor.offline.answer import NoteStats, Scored, content_terms, score_units
+from tutor.embeddings import Embedder
+from tutor.lexical import tokenize
+from tutor.offline.answer import NoteStats, Scored, content_terms, score_units, unfamiliar_terms
 from tutor.offline.figures import quantity_support
 from tutor.types import Passage
-
-_IDENTIFIER = re.compile(r"[\d.]")  # a digit or a dot: an address, a size, a file name
 
 
 @dataclass(frozen=True)
@@ -105,14 +102,7 @@ def support(
         tokenize(" ".join(f"{c.unit.heading} {c.unit.render(True)}" for c in chosen)),
         stats.acronyms,
     )
-    unknown = [t for t in terms if not stats.df.get(t)]
-    forms = surface_forms(question)
-    own = [t for t in unknown if any(_IDENTIFIER.search(whole) for _, whole in forms.get(t, ()))]
-    everyday = common_words()
-    common = [
-        t for t in unknown if t not in own and any(word in everyday for word, _ in forms.get(t, ()))
-    ]
-    rare = [t for t in unknown if t not in own and t not in common]
+    rare, common = unfamiliar_terms(question, stats)
     return Support(
         best=content[0].score if content else 0.0,
         answered=sum(w for t, w in weights.items() if t in said) / total,
