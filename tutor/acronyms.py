@@ -1,7 +1,8 @@
 """Acronyms the notes define, so "az" in a question matches "availability zones" in the notes and
 "infrequent access" matches "IA".
 
-Found where the notes spell one out: "Availability Zones (AZ)", "AMI – Amazon Machine Image". Only
+Found where the notes spell one out: "Availability Zones (AZ)", "AMI – Amazon Machine Image",
+"NACL (Network Access Control List)". Only
 pairs whose initials spell the acronym count, so nothing is guessed.
 """
 
@@ -14,7 +15,9 @@ from tutor.lexical import tokenize
 
 _WORD = r"[A-Za-z][\w\-]*"
 _DEFINED_AFTER = re.compile(rf"((?:{_WORD}\s+){{1,5}}{_WORD})\s*\(([A-Z][A-Za-z]{{1,7}})\)")
-_DEFINED_BEFORE = re.compile(rf"\b([A-Z][A-Za-z]{{1,7}})\s*[–=-]\s*((?:{_WORD}\s*){{1,6}})")
+_DEFINED_BEFORE = re.compile(
+    rf"\b([A-Z][A-Za-z]{{1,7}})\s*(?:[–=-]\s*|\(\s*)((?:{_WORD}\s*){{1,6}})"
+)
 
 Acronyms = dict[str, frozenset[str]]  # acronym term -> the terms of its long form
 

@@ -13,6 +13,7 @@ def test_only_acronyms_whose_initials_spell_them_are_found():
         [
             "Spread across Availability Zones (AZ) in a region.",
             "AMI – Amazon Machine Image: a template.",
+            "NACL (Network Access Control List): a firewall for the subnet.",
             "Pick the right storage (S3) for it.",  # "storage" does not spell S3
             "Run it with Fargate (the serverless option).",
         ]
@@ -20,6 +21,7 @@ def test_only_acronyms_whose_initials_spell_them_are_found():
     assert found == {
         "az": frozenset(tokenize("availability zones")),
         "ami": frozenset(tokenize("amazon machine image")),
+        "nacl": frozenset(tokenize("network access control list")),
     }
 
 

@@ -79,6 +79,25 @@ def test_follow_up_within_a_session_uses_the_earlier_subject(tutor):
     assert alone.session_id != first.session_id
 
 
+def test_a_short_new_question_that_names_an_acronym_is_no_follow_up(tutor):
+    first = tutor.ask("what are the ebs volume types?")
+    switch = tutor.ask("whats a nacl", session_id=first.session_id)
+    assert switch.grounded and "NACL" in switch.citations[0].section + switch.text
+    assert "subnet" in switch.text.lower()
+
+
+def test_multiple_choice_abstains_when_a_choice_is_beyond_the_notes(tutor):
+    """The notes never mention Cognito, so they cannot rule it out: no guess between the rest."""
+    answer = tutor.ask(
+        "A developer must add multi-factor authentication to the sign-in of a web app. "
+        "Which service should they use?",
+        choices=["Amazon Cognito with MFA", "AWS IAM with MFA enabled", "Amazon S3", "Amazon EFS"],
+    )
+    assert answer.choice_index is None and answer.citations == []
+    assert answer.text.startswith("The notes do not settle this question")
+    assert "The nearest sections: " in answer.text and answer.nearest_topics
+
+
 def test_multiple_choice_picks_the_supported_option_or_abstains(tutor):
     picked = tutor.ask(
         "Which port do you open to RDP into a Windows instance?",

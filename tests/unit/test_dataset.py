@@ -13,7 +13,12 @@ from evals.metrics import fold
 
 DEV = ROOT / "evals/data/dev.jsonl"
 HELDOUT = ROOT / "evals/data/heldout.jsonl"
-FRESH = [ROOT / "evals/data/fresh-1202.jsonl", ROOT / "evals/data/fresh-1202b.jsonl"]
+FRESH = [
+    ROOT / "evals/data/fresh-1202.jsonl",
+    ROOT / "evals/data/fresh-1202b.jsonl",
+    ROOT / "evals/data/fresh-1202c.jsonl",
+    ROOT / "evals/data/fresh-followups.jsonl",
+]
 GOOD = {
     "id": "a1",
     "kind": "open",
@@ -57,11 +62,14 @@ def test_every_key_fact_group_is_in_the_notes(path, notes):
 
 
 def test_sets_share_no_ids_or_questions():
+    def asked(item) -> tuple[str, ...]:  # a follow-up is its whole conversation ("why not?")
+        return tuple(fold(q) for q in [*item.history, item.question])
+
     sets = [load_dataset(p) for p in (DEV, HELDOUT, *FRESH)]
     for n, one in enumerate(sets):
         for other in sets[n + 1 :]:
             assert not {i.id for i in one} & {i.id for i in other}
-            assert not {fold(i.question) for i in one} & {fold(i.question) for i in other}
+            assert not {asked(i) for i in one} & {asked(i) for i in other}
 
 
 def write(tmp_path, *rows: object) -> object:

@@ -29,7 +29,7 @@ from tutor.sessions import Turn
 from tutor.spelling import correct_typos
 from tutor.types import Answer, Passage
 
-ABSTAIN = "None of the choices is clearly supported by the notes, so I won't guess."
+NOT_SETTLED = "The notes do not settle this question, so I won't guess."
 
 
 @dataclass(frozen=True)
@@ -170,13 +170,28 @@ class OfflineEngine:
             question, choices, evidence, self.embedder, units.note_stats(index), self.settings
         )
         if best is None:
-            return Answer(text=ABSTAIN, choice_index=None)
+            return self._not_settled(evidence)
         text, citations = units.compose(support_units, evidence[best], self.settings)
         return Answer(
             text=f"{chr(65 + best)}. {choices[best]} — {text}",
             citations=citations,
             choice_index=best,
         )
+
+    @staticmethod
+    def _not_settled(evidence: Sequence[Sequence[Passage]], limit: int = 3) -> Answer:
+        """No choice: the sections nearest the question and its choices, for the learner to read."""
+        ranked = [
+            p
+            for rank in range(max(map(len, evidence), default=0))
+            for ps in evidence
+            for p in ps[rank : rank + 1]
+        ]
+        sections = list(dict.fromkeys(p.section for p in ranked))[:limit]
+        text = NOT_SETTLED + (
+            " The nearest sections: " + "; ".join(sections) + "." if sections else ""
+        )
+        return Answer(text=text, choice_index=None, nearest_topics=units.nearest_topics(ranked))
 
     def acronyms(self, index: Index) -> Acronyms:
         """The acronyms the notes spell out (for grading answers against them)."""
