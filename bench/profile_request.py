@@ -56,7 +56,7 @@ def main() -> None:
     from tutor.embeddings import MiniLMEmbedder
     from tutor.offline import answer as offline
     from tutor.offline import scope
-    from tutor.offline.parts import resolve_offline
+    from tutor.offline.parts import readings
     from tutor.retrieve import fuse
     from tutor.service import build_tutor
     from tutor.sessions import new_session_id
@@ -91,7 +91,7 @@ def main() -> None:
         question = questions[i % len(questions)]
         t = time.perf_counter()
         history = tutor.sessions.history(None)
-        standalone = resolve_offline(question, history)
+        standalone = readings(question, history)[0]
         index = tutor.index.current()
         t = stage("session history + index", t)
         vector = embedder.embed_query(standalone)

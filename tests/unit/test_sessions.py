@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from tutor.db import make_engine, make_sessionmaker
-from tutor.offline.answer import content_terms
-from tutor.offline.parts import resolve_offline, subject_of
+from tutor.offline.parts import readings, subject_of
 from tutor.sessions import ChatSession, SessionStore, Turn
 from tutor.types import Answer, Citation
 
@@ -41,22 +40,32 @@ def test_offline_follow_up_carries_the_previous_subject(tmp_path):
     )
     history = store.history("s")
     assert subject_of("How long does RDS keep automatic backups?") == "RDS automatic backups"
-    assert resolve_offline("and can I restore it?", history) == (
+    assert readings("and can I restore it?", history) == [
         "RDS automatic backups and can I restore it?"
-    )
+    ]
     # A new, self-contained question is left alone.
     standalone = "Which S3 storage class is cheapest for archives?"
-    assert resolve_offline(standalone, history) == standalone
-    assert resolve_offline("and how long is it kept?", []) == "and how long is it kept?"
+    assert readings(standalone, history) == [standalone]
+    assert readings("and how long is it kept?", []) == ["and how long is it kept?"]
 
 
-def test_a_short_question_that_names_a_subject_is_not_a_follow_up(tmp_path):
+def test_a_short_question_without_a_reference_is_read_both_ways(tmp_path):
     store = store_at(tmp_path)
     asked = "How does S3 versioning work?"
     store.record("s", asked, asked, Answer(text="..."))
     history = store.history("s")
-    subjects = frozenset(content_terms("IAM S3 Versioning Lambda"))
-    assert resolve_offline("what is IAM?", history, subjects) == "what is IAM?"
-    # Naming no subject of the notes, or referring to one, makes it a follow-up.
-    assert resolve_offline("max size?", history, subjects).startswith("S3 versioning")
-    assert resolve_offline("how do I turn it off?", history, subjects).startswith("S3 versioning")
+    # short, and referring to nothing: a new question or a follow-up, for the notes to settle
+    assert readings("what is IAM?", history) == ["what is IAM?", "S3 versioning what is IAM?"]
+    assert readings("max size?", history) == ["max size?", "S3 versioning max size?"]
+    # referring to the subject, or naming none, makes it a follow-up
+    assert readings("how do I turn it off?", history) == ["S3 versioning how do I turn it off?"]
+    assert readings("why?", history) == ["S3 versioning why?"]
+
+
+def test_the_engine_reads_a_short_question_as_the_notes_match_better(tutor):
+    first = tutor.ask("whats s3 transfer acceleration")
+    switch = tutor.ask("whats a dedicated host", session_id=first.session_id)
+    assert "physical server" in switch.text
+    first = tutor.ask("what is aws secrets manager")
+    follow = tutor.ask("are the values encrypted?", session_id=first.session_id)
+    assert "Secrets Manager" in follow.text and "encrypted" in follow.text  # not RDS encryption

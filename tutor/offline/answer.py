@@ -61,9 +61,6 @@ class NoteStats:
     df: Counter[str]
     known: frozenset[str]
     acronyms: Acronyms = field(default_factory=dict)
-    # Terms of the notes' headings and the acronyms they spell out ("NACL", "ASG"): what a
-    # question names when it has a subject of its own.
-    headings: frozenset[str] = frozenset()
     topics: frozenset[str] = frozenset()  # terms of the top-level headings (services, areas)
     words: Lexicon = field(default_factory=lambda: Lexicon.of(Counter()))  # as written, lower case
     idf_max: float = field(init=False)
@@ -91,15 +88,12 @@ def note_stats(index: Index) -> NoteStats:
         texts = [c.text for c in index.chunks]
         words = Lexicon.of(Counter(w.lower() for text in texts for w in _LETTERS.findall(text)))
         acronyms = find_acronyms(texts)
-        headings = frozenset(t for c in index.chunks for t in content_terms(c.section))
-        headings |= frozenset(acronyms)
         topics = frozenset(t for c in index.chunks for t in content_terms(c.topic))
         stats = NoteStats(
             len(index.chunks),
             df,
             known_terms(texts),
             acronyms,
-            headings=headings,
             topics=topics,
             words=words,
         )

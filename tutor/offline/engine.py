@@ -22,7 +22,7 @@ from tutor.embeddings import Embedder, common_words
 from tutor.index import Index
 from tutor.lexical import tokenize
 from tutor.offline import answer as units
-from tutor.offline.parts import compares, resolve_offline, split_question
+from tutor.offline.parts import compares, readings, split_question
 from tutor.offline.scope import support
 from tutor.retrieve import HybridRetriever
 from tutor.sessions import Turn
@@ -67,7 +67,8 @@ class OfflineEngine:
 
     def resolve(self, question: str, history: Sequence[Turn], index: Index) -> str:
         """The question as the notes would word it: typos of the notes' words read as those words,
-        and the previous turn's subject in front when it is a follow-up."""
+        and the previous turn's subject in front when it is a follow-up. A short question that may
+        be either (tutor/offline/parts.py, `readings`) is read the way the notes match better."""
         stats = units.note_stats(index)
         question = correct_typos(
             question,
@@ -76,7 +77,26 @@ class OfflineEngine:
             self.settings.typo_one_chars,
             self.settings.typo_two_chars,
         )
-        return resolve_offline(question, history, stats.headings)
+        options = readings(question, history)
+        if len(options) == 1:
+            return options[0]
+        return max(options, key=lambda reading: self._match(reading, index))
+
+    def _match(self, question: str, index: Index) -> float:
+        """How well the notes' best unit matches `question` (by meaning and content terms, as
+        scope.py's `best`), retrieved as if it were asked."""
+        vector = self.embedder.embed_query(question)
+        passages = self.retriever.search(question, index=index, vector=vector)
+        content = units.score_units(
+            question,
+            passages,
+            self.embedder,
+            units.note_stats(index),
+            self.settings,
+            query_vector=vector,
+            terms=units.content_terms(question),
+        )
+        return content[0].score if content else 0.0
 
     def answer(
         self,

@@ -116,19 +116,19 @@ def subject_of(question: str) -> str:
     return " ".join(words[:_SUBJECT_WORDS])
 
 
-def resolve_offline(
-    question: str, history: Sequence[Turn], subjects: frozenset[str] = frozenset()
-) -> str:
-    """The question with the previous turn's subject in front when it is a follow-up.
+def readings(question: str, history: Sequence[Turn], short_terms: int = 2) -> list[str]:
+    """How the question may be read in its conversation, the likelier first.
 
-    A follow-up refers to an earlier subject ("it", "that one", "and for X?") or names none: a
-    short question none of whose terms is a heading of the notes (`subjects`). "What is IAM?"
-    after a question on S3 is a new question, however short.
+    A question that refers to an earlier subject ("it", "that one", "and for X?") is read with the
+    previous turn's subject in front; one of more than `short_terms` content terms on its own. A
+    short one that does neither ("whats a dedicated host", "are the values encrypted?") may be a
+    new question or a follow-up: both readings, for the engine to weigh against the notes.
     """
     if not history:
-        return question
-    terms = content_terms(question)
-    names_no_subject = len(terms) <= 2 and not any(t in subjects for t in terms)
-    if not (_FOLLOW_UP.search(question) or names_no_subject):
-        return question
-    return f"{subject_of(history[-1].standalone)} {question}".strip()
+        return [question]
+    with_subject = f"{subject_of(history[-1].standalone)} {question}".strip()
+    if _FOLLOW_UP.search(question) or not content_terms(question):
+        return [with_subject]
+    if len(content_terms(question)) > short_terms:
+        return [question]
+    return [question, with_subject]
