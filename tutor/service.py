@@ -92,7 +92,10 @@ class Tutor:
 
     # -- answering --------------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None) -> list[Passage]:
-        return self.retriever.search(query, k)
+        """The passages for `query`, its typos of the notes' words read as those words (as `ask`
+        reads a question)."""
+        index = self.index.current()
+        return self.retriever.search(self.offline.spell(query, index), k, index=index)
 
     def current_index(self) -> Index:
         return self.index.current()

@@ -192,3 +192,9 @@ def test_a_sentence_that_refers_back_brings_the_line_it_depends_on():
     # No room for the line it depends on: the sentence goes rather than dangle.
     alone = with_antecedents([scored[2], scored[1]], scored, 40, settings)
     assert [s.unit.text for s in alone] == ["Other."]
+
+
+def test_search_reads_typos_as_the_notes_words_as_ask_does(tutor):
+    typed = tutor.search("cloudfornt signed cookies", 3)
+    assert typed[0].section == tutor.search("cloudfront signed cookies", 3)[0].section
+    assert "CloudFront" in typed[0].section

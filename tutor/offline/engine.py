@@ -65,19 +65,22 @@ class OfflineEngine:
         self.embedder = embedder
         self.retriever = retriever
 
-    def resolve(self, question: str, history: Sequence[Turn], index: Index) -> str:
-        """The question as the notes would word it: typos of the notes' words read as those words,
-        and the previous turn's subject in front when it is a follow-up. A short question that may
-        be either (tutor/offline/parts.py, `readings`) is read the way the notes match better."""
+    def spell(self, text: str, index: Index) -> str:
+        """`text` with typos of the notes' words read as those words ("cloudfornt")."""
         stats = units.note_stats(index)
-        question = correct_typos(
-            question,
+        return correct_typos(
+            text,
             stats.words,
             lambda word: _known(word, stats),
             self.settings.typo_one_chars,
             self.settings.typo_two_chars,
         )
-        options = readings(question, history)
+
+    def resolve(self, question: str, history: Sequence[Turn], index: Index) -> str:
+        """The question as the notes would word it: typos of the notes' words read as those words,
+        and the previous turn's subject in front when it is a follow-up. A short question that may
+        be either (tutor/offline/parts.py, `readings`) is read the way the notes match better."""
+        options = readings(self.spell(question, index), history)
         if len(options) == 1:
             return options[0]
         return max(options, key=lambda reading: self._match(reading, index))
