@@ -19,3 +19,28 @@ from tutor.offline.figures import asks_quantity
 )
 def test_asking_for_a_number_is_told_from_naming_one(question, asks):
     assert asks_quantity(question) is asks
+
+
+def test_a_figure_asked_in_one_part_is_looked_for_on_that_part_s_subject():
+    """The other part's terms ("vault lock") do not dilute the figure's subject."""
+    from tutor.lexical import tokenize
+    from tutor.offline.answer import Scored
+    from tutor.offline.figures import quantity_support
+    from tutor.offline.sentences import Unit
+
+    question = (
+        "What does Glacier Vault Lock do, and what's the minimum storage duration for Glacier?"
+    )
+    parts = ["What does Glacier Vault Lock do", "what's the minimum storage duration for Glacier"]
+    glacier, vault, lock, storage, duration = tokenize("glacier vault lock storage duration")
+    weights = {glacier: 1.0, vault: 3.0, lock: 3.0, storage: 1.0, duration: 2.0}
+    figure = Scored(
+        Unit("Glacier: 90 days minimum storage duration.", 0, heading="Glacier"),
+        1,
+        1.0,
+        {glacier: 0.1, storage: 0.1, duration: 0.2},
+    )
+    alone = quantity_support(question, weights, [figure], 5)
+    by_part = quantity_support(question, weights, [figure], 5, parts)
+    assert alone == 0.4 and by_part == 1.0
+    assert quantity_support("What does Glacier Vault Lock do?", weights, [figure], 5) is None

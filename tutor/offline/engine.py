@@ -117,11 +117,18 @@ class OfflineEngine:
             question, passages, self.embedder, stats, settings, query_vector=vector
         )
         chosen = units.select(scored, settings)
-        found = support(
-            question, passages, chosen, self.embedder, stats, settings, query_vector=vector
-        )
         parts = split_question(
             question, topics=stats.topics, vocabulary=stats.df, max_parts=settings.max_parts
+        )
+        found = support(
+            question,
+            passages,
+            chosen,
+            self.embedder,
+            stats,
+            settings,
+            query_vector=vector,
+            parts=parts if len(parts) > 1 else (),
         )
         if len(parts) > 1 and found.covered:
             missing = self._unanswered(question, parts, passages, chosen, index, stats)

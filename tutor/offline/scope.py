@@ -89,8 +89,10 @@ def support(
     settings: OfflineSettings,
     *,
     query_vector: np.ndarray | None = None,
+    parts: Sequence[str] = (),
 ) -> Support:
-    """How well the notes support `question`, given the units `chosen` for its answer."""
+    """How well the notes support `question`, given the units `chosen` for its answer (`parts`:
+    its parts, when it has several)."""
     terms = content_terms(question)
     weights = {t: stats.idf(t) for t in terms}
     total = sum(weights.values()) or 1.0
@@ -109,6 +111,6 @@ def support(
         rare=sum(weights[t] for t in rare) / total,
         common=sum(weights[t] for t in common) / total,
         topical=bool(expand(tokenize(headings), stats.acronyms) & set(terms)),
-        quantity=quantity_support(question, weights, content, settings.quantity_units),
+        quantity=quantity_support(question, weights, content, settings.quantity_units, parts),
         settings=settings,
     )
