@@ -3,6 +3,7 @@
 import pytest
 
 from tutor.offline.figures import asks_quantity
+from tutor.offline.quantity import asked_kinds, gives_kind
 
 
 @pytest.mark.parametrize(
@@ -44,3 +45,30 @@ def test_a_figure_asked_in_one_part_is_looked_for_on_that_part_s_subject():
     by_part = quantity_support(question, weights, [figure], 5, parts)
     assert alone == 0.4 and by_part == 1.0
     assert quantity_support("What does Glacier Vault Lock do?", weights, [figure], 5) is None
+
+
+@pytest.mark.parametrize(
+    "question, kinds",
+    [
+        ("whats the max size of an s3 object", ["size"]),
+        ("what's the default visibility timeout?", ["duration"]),
+        ("what does s3 standard cost per gb?", ["money"]),
+        ("max throughput of a gp3 volume?", ["rate"]),
+        # words that name no kind for certain: any number answers them
+        ("how long can an s3 bucket name be?", []),
+        ("how fast does aurora fail over?", []),
+        ("how many read replicas can rds have?", []),
+        ("is the size limit on by default?", []),  # yes or no
+    ],
+)
+def test_a_figure_s_kind_is_named_only_where_the_words_leave_no_doubt(question, kinds):
+    assert asked_kinds(question) == kinds
+
+
+def test_a_figure_of_the_asked_kind_is_told_from_another_number():
+    assert gives_kind("Max object size is 5TB.", ["size"])
+    assert not gives_kind("Max 5 buckets per request.", ["size"])
+    assert gives_kind("Default is 30 seconds.", ["duration"])
+    assert gives_kind("Costs $0.023 per GB.", ["money"])
+    assert gives_kind("Up to 16,000 IOPS.", ["rate"])
+    assert gives_kind("Up to 15 read replicas.", [])  # no kind asked: any number

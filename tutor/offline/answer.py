@@ -21,7 +21,7 @@ from tutor.config import OfflineSettings
 from tutor.embeddings import Embedder, common_words
 from tutor.index import Index
 from tutor.lexical import STOP_TERMS, surface_forms, tokenize
-from tutor.offline.quantity import asks_quantity
+from tutor.offline.quantity import asked_kinds, asks_quantity, gives_kind
 from tutor.offline.sentences import Unit, known_terms, split_units
 from tutor.spelling import Lexicon
 from tutor.types import Answer, Citation, Passage
@@ -153,7 +153,7 @@ def score_units(
     terms = question_terms(question) if terms is None else terms
     weights = {t: stats.idf(t) for t in terms}
     total = sum(weights.values()) or 1.0
-    numeric = asks_quantity(question)
+    numeric, kinds = asks_quantity(question), asked_kinds(question)
     units: list[tuple[Unit, int, frozenset[str], frozenset[str]]] = []
     unit_vectors = []
     for n, passage in enumerate(passages, 1):
@@ -178,7 +178,7 @@ def score_units(
             + settings.w_section * section
             + settings.w_rank / n
         )
-        if numeric and _DIGIT.search(unit.text):
+        if numeric and _DIGIT.search(unit.text) and gives_kind(unit.text, kinds):
             score += settings.number_bonus
         if len(unit.text) < settings.short_chars:
             score -= (

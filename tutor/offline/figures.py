@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tutor.offline.answer import Scored, content_terms
-from tutor.offline.quantity import QUANTITY_TERMS, asks_quantity
+from tutor.offline.quantity import QUANTITY_TERMS, asked_kinds, asks_quantity, gives_kind
 from tutor.offline.sentences import ENUMERATOR, NUMBER
 
 
@@ -33,9 +33,11 @@ def quantity_support(
     subject = {t: w for t, w in weights.items() if t in own and t not in QUANTITY_TERMS}
     total = sum(subject.values()) or 1.0
     named = set(NUMBER.findall(question))  # "route 53": part of the subject, not the figure
+    kinds = asked_kinds(question)
     numbered = [
         sum(w for t, w in subject.items() if t in s.weights) / total
         for s in content[:units]
         if set(NUMBER.findall(ENUMERATOR.sub("", s.unit.text))) - named
+        and gives_kind(s.unit.text, kinds)
     ]
     return max(numbered, default=0.0)

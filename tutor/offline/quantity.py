@@ -3,6 +3,8 @@ higher) and to decline (tutor/offline/figures.py: the notes give no figure for t
 
 "How long are backups kept?", "what's the max object size?" and "which port does SSH use?" ask
 for a number; "is it on by default?", "can i limit..." and "what is the default behaviour" do not.
+Where the words leave no doubt, they also say the figure's kind ("size": a number of bytes,
+"timeout": a time, "cost": money, "throughput": a rate); a unit answers with a number of that kind.
 """
 
 from __future__ import annotations
@@ -43,3 +45,46 @@ def asks_quantity(question: str) -> bool:
         _ASKS_QUANTITY.search(clause) and not _YES_NO.match(clause)
         for clause in _CLAUSE_BREAK.split(question)
     )
+
+
+# The kind of figure a clause asks for, where its words leave no doubt, and how the notes write a
+# figure of that kind. "How long" (a time or a length), "how fast" (a rate or a time), "how many"
+# and "which port" name no kind: any number answers them.
+_KINDS = {
+    "size": (
+        re.compile(r"\b(how (big|large)|size|capacity)\b", re.IGNORECASE),
+        re.compile(r"\d\s*(bytes?|[kmgtp]i?b)\b", re.IGNORECASE),
+    ),
+    "duration": (
+        re.compile(r"\b(ttl|timeout|retention|duration|expir\w*|delay|cooldown)\b", re.IGNORECASE),
+        re.compile(
+            r"\d\s*(ms|milli\w*|s|secs?|seconds?|mins?|minutes?|hours?|hrs?|days?|weeks?|months?"
+            r"|years?)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    "rate": (
+        re.compile(r"\b(throughput|requests per second)\b", re.IGNORECASE),
+        re.compile(r"(/s\b|/sec\b|per second|a second|\biops\b)", re.IGNORECASE),
+    ),
+    "money": (
+        re.compile(r"\b(cost|price)\b", re.IGNORECASE),
+        re.compile(r"(\$|\busd\b|dollars?|cents?|\bfree\b)", re.IGNORECASE),
+    ),
+}
+
+
+def asked_kinds(question: str) -> list[str]:
+    """The kinds of figure the question's quantity clauses ask for (none: any number will do)."""
+    return [
+        kind
+        for clause in _CLAUSE_BREAK.split(question)
+        if _ASKS_QUANTITY.search(clause) and not _YES_NO.match(clause)
+        for kind, (asks, _) in _KINDS.items()
+        if asks.search(clause)
+    ]
+
+
+def gives_kind(text: str, kinds: list[str]) -> bool:
+    """Whether `text` writes a figure of one of `kinds` (any, when there are none)."""
+    return not kinds or any(_KINDS[kind][1].search(text) for kind in kinds)
