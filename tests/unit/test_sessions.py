@@ -56,8 +56,12 @@ def test_a_short_question_without_a_reference_is_read_both_ways(tmp_path):
     history = store.history("s")
     # short, and referring to nothing: a new question or a follow-up, for the notes to settle
     assert readings("what is IAM?", history) == ["what is IAM?", "S3 versioning what is IAM?"]
-    assert readings("max size?", history) == ["max size?", "S3 versioning max size?"]
+    assert readings("dedicated hosts?", history) == [
+        "dedicated hosts?",
+        "S3 versioning dedicated hosts?",
+    ]
     # referring to the subject, or naming none, makes it a follow-up
+    assert readings("max size?", history) == ["S3 versioning max size?"]
     assert readings("how do I turn it off?", history) == ["S3 versioning how do I turn it off?"]
     assert readings("why?", history) == ["S3 versioning why?"]
 
@@ -69,3 +73,21 @@ def test_the_engine_reads_a_short_question_as_the_notes_match_better(tutor):
     first = tutor.ask("what is aws secrets manager")
     follow = tutor.ask("are the values encrypted?", session_id=first.session_id)
     assert "Secrets Manager" in follow.text and "encrypted" in follow.text  # not RDS encryption
+
+
+def test_a_question_without_a_subject_or_naming_the_earlier_one_is_a_follow_up(tmp_path):
+    store = store_at(tmp_path)
+    asked = "can an alb send requests to a lambda function"
+    store.record("s", asked, asked, Answer(text="..."))
+    history = store.history("s")
+    subject = subject_of(asked)
+    # "the function": a thing the previous question named
+    assert readings("what does the function actually receive", history) == [
+        f"{subject} what does the function actually receive"
+    ]
+    assert readings("whats the limit", history) == [f"{subject} whats the limit"]  # no subject
+    assert readings("any downsides?", history) == [f"{subject} any downsides?"]  # "any ...?"
+    # a new question of its own is left alone
+    assert readings("what does the ecs agent do on each instance", history) == [
+        "what does the ecs agent do on each instance"
+    ]

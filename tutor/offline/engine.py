@@ -83,21 +83,23 @@ class OfflineEngine:
         options = readings(self.spell(question, index), history)
         if len(options) == 1:
             return options[0]
-        return max(options, key=lambda reading: self._match(reading, index))
+        asked = options[0]  # the question as typed, without the earlier subject
+        vector = self.embedder.embed_query(asked)
+        return max(options, key=lambda reading: self._match(reading, asked, vector, index))
 
-    def _match(self, question: str, index: Index) -> float:
-        """How well the notes' best unit matches `question` (by meaning and content terms, as
-        scope.py's `best`), retrieved as if it were asked."""
-        vector = self.embedder.embed_query(question)
-        passages = self.retriever.search(question, index=index, vector=vector)
+    def _match(self, reading: str, asked: str, vector: np.ndarray, index: Index) -> float:
+        """How well the best unit of the passages retrieved for `reading` matches what was
+        `asked` (by meaning and content terms, as scope.py's `best`): the reading that finds the
+        notes on what the learner asked wins."""
+        passages = self.retriever.search(reading, index=index)
         content = units.score_units(
-            question,
+            asked,
             passages,
             self.embedder,
             units.note_stats(index),
             self.settings,
             query_vector=vector,
-            terms=units.content_terms(question),
+            terms=units.content_terms(asked),
         )
         return content[0].score if content else 0.0
 

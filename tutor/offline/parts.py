@@ -34,9 +34,10 @@ _VERSUS = re.compile(r"\s+(?:vs\.?|versus|v\.?|compared (?:to|with))\s+", re.IGN
 _BETWEEN = re.compile(r"\bdifference between\s+(.+?)\s+and\s+(.+)$", re.IGNORECASE)
 _SIDE_END = re.compile(r"\s+[-–—:,(]\s*|\s+(?=" + _QUESTION_WORD + ")", re.IGNORECASE)
 
-# A message that leans on the previous one: a pronoun, or an opener like "and ...", "what about".
+# A message that leans on the previous one: a pronoun, or an opener like "and ...", "what about",
+# "any ...?" ("any downsides?").
 _FOLLOW_UP = re.compile(
-    r"^\s*(and|but|also|so|then|what about|how about)\b|"
+    r"^\s*(and|but|also|so|then|what about|how about|any)\b|"
     r"\b(it|its|it's|they|them|their|this|that|these|those|one)\b",
     re.IGNORECASE,
 )
@@ -116,19 +117,34 @@ def subject_of(question: str) -> str:
     return " ".join(words[:_SUBJECT_WORDS])
 
 
+_DEFINITE = re.compile(r"\b(?:the|that|this|those|these)\s+([\w\-]+)", re.IGNORECASE)
+
+
+def _points_back(question: str, history: Sequence[Turn]) -> bool:
+    """The question names a thing of the previous question with "the"/"that" ("the function")."""
+    earlier = set(content_terms(history[-1].question))
+    return any(set(content_terms(word)) & earlier for word in _DEFINITE.findall(question))
+
+
 def readings(question: str, history: Sequence[Turn], short_terms: int = 2) -> list[str]:
     """How the question may be read in its conversation, the likelier first.
 
-    A question that refers to an earlier subject ("it", "that one", "and for X?") is read with the
-    previous turn's subject in front; one of more than `short_terms` content terms on its own. A
+    A question that refers to an earlier subject ("it", "that one", "and for X?", "the function"
+    after a question on a Lambda function) or names none ("why?", "whats the limit") is read with
+    the previous turn's subject in front; one of more than `short_terms` content terms on its own. A
     short one that does neither ("whats a dedicated host", "are the values encrypted?") may be a
     new question or a follow-up: both readings, for the engine to weigh against the notes.
     """
     if not history:
         return [question]
     with_subject = f"{subject_of(history[-1].standalone)} {question}".strip()
-    if _FOLLOW_UP.search(question) or not content_terms(question):
+    terms = content_terms(question)
+    if (
+        _FOLLOW_UP.search(question)
+        or not set(terms) - QUANTITY_TERMS
+        or _points_back(question, history)
+    ):
         return [with_subject]
-    if len(content_terms(question)) > short_terms:
+    if len(terms) > short_terms:
         return [question]
     return [question, with_subject]
