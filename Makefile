@@ -57,7 +57,7 @@ eval-gate: $(STAMP)
 	  --fail-under retrieval.hit_at_k=0.95 --fail-under retrieval.mrr=0.94 \
 	  --fail-under retrieval.hit_at_chars.1000=0.88 --fail-under retrieval.hit_at_chars.2000=0.95 \
 	  --fail-under answer.key_fact_accuracy=0.78 --fail-under answer.key_fact_recall=0.85 \
-	  --fail-under mcq.accuracy=0.36 --fail-under refusal.recall=0.8 \
+	  --fail-under mcq.accuracy=0.3 --fail-under refusal.recall=0.8 \
 	  --fail-under refusal.precision=0.9
 	TUTOR_LLM=offline $(BIN)/tutor eval --dataset evals/data/grading_fresh.jsonl --out evals/results/latest-grading \
 	  --fail-under grading.precision=0.95 --fail-under grading.decided=0.3
