@@ -79,6 +79,13 @@ def test_follow_up_within_a_session_uses_the_earlier_subject(tutor):
     assert alone.session_id != first.session_id
 
 
+def test_a_follow_up_may_name_what_the_previous_answer_said(tutor):
+    first = tutor.ask("what is s3 object lock")
+    follow = tutor.ask("whats the difference between the two modes", session_id=first.session_id)
+    assert follow.citations[0].section.endswith("S3 Object Lock")  # not Redis's cluster modes
+    assert "Governance Mode" in follow.text and "Compliance Mode" in follow.text
+
+
 def test_a_short_new_question_that_names_an_acronym_is_no_follow_up(tutor):
     first = tutor.ask("what are the ebs volume types?")
     switch = tutor.ask("whats a nacl", session_id=first.session_id)

@@ -91,3 +91,22 @@ def test_a_question_without_a_subject_or_naming_the_earlier_one_is_a_follow_up(t
     assert readings("what does the ecs agent do on each instance", history) == [
         "what does the ecs agent do on each instance"
     ]
+
+
+def test_the_thing_named_by_the_previous_answer_is_pointed_back_to(tmp_path):
+    store = store_at(tmp_path)
+    asked = "what is s3 object lock"
+    store.record(
+        "s", asked, asked, Answer(text="Object Lock has two modes: governance and compliance. [1]")
+    )
+    history = store.history("s")
+    subject = subject_of(asked)
+    # "the two modes": the previous answer named them; the question alone does not
+    assert readings("whats the difference between the two modes", history) == [
+        f"{subject} whats the difference between the two modes"
+    ]
+    # "the" before something neither the question nor the answer named: read both ways
+    assert readings("whats the ssh port", history) == [
+        "whats the ssh port",
+        f"{subject} whats the ssh port",
+    ]

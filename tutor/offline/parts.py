@@ -117,13 +117,18 @@ def subject_of(question: str) -> str:
     return " ".join(words[:_SUBJECT_WORDS])
 
 
-_DEFINITE = re.compile(r"\b(?:the|that|this|those|these)\s+([\w\-]+)", re.IGNORECASE)
+# "the"/"that" and the (up to two) words after it: "the function", "the two modes".
+_DEFINITE = re.compile(r"\b(?:the|that|this|those|these)\s+((?:[\w\-]+\s+)?[\w\-]+)", re.IGNORECASE)
+_CITATION = re.compile(r"\[\d+\]")
 
 
 def _points_back(question: str, history: Sequence[Turn]) -> bool:
-    """The question names a thing of the previous question with "the"/"that" ("the function")."""
-    earlier = set(content_terms(history[-1].question))
-    return any(set(content_terms(word)) & earlier for word in _DEFINITE.findall(question))
+    """The question names, with "the"/"that", a thing the previous turn named: in its question
+    ("the function" after a question on a Lambda function) or in the tutor's answer ("the two
+    modes" after an answer on S3 Object Lock's two modes)."""
+    last = history[-1]
+    earlier = set(content_terms(f"{last.question} {_CITATION.sub(' ', last.answer)}"))
+    return any(set(content_terms(words)) & earlier for words in _DEFINITE.findall(question))
 
 
 def readings(question: str, history: Sequence[Turn], short_terms: int = 2) -> list[str]:
