@@ -110,3 +110,40 @@ def test_the_thing_named_by_the_previous_answer_is_pointed_back_to(tmp_path):
         "whats the ssh port",
         f"{subject} whats the ssh port",
     ]
+
+
+def test_an_ordinal_picks_a_side_of_the_comparison_before(tmp_path):
+    store = store_at(tmp_path)
+    asked = "whats the difference between parameter store and secrets manager"
+    store.record("s", asked, asked, Answer(text="..."))
+    history = store.history("s")
+    assert readings("does the first one always encrypt", history) == [
+        "parameter store does the first one always encrypt"
+    ]
+    assert readings("does the second one cost anything", history) == [
+        "secrets manager does the second one cost anything"
+    ]
+    # "the other one": the side the last turn did not name
+    store.record("s", "is secrets manager encrypted", "secrets manager encrypted", Answer(text="."))
+    assert readings("and the other one?", store.history("s")) == [
+        "parameter store and the other one?"
+    ]
+    # "X or Y?" compares too
+    store.record(
+        "t",
+        "site to site vpn or direct connect?",
+        "site to site vpn or direct connect?",
+        Answer(text="..."),
+    )
+    assert readings("how long does the second one take to set up", store.history("t")) == [
+        "direct connect how long does the second one take to set up"
+    ]
+
+
+def test_an_ordinal_without_a_comparison_before_is_an_ordinary_follow_up(tmp_path):
+    store = store_at(tmp_path)
+    asked = "what does the ecs daemon service type do"
+    store.record("s", asked, asked, Answer(text="..."))
+    assert readings("whats the other one", store.history("s")) == [
+        f"{subject_of(asked)} whats the other one"
+    ]

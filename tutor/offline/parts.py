@@ -131,6 +131,43 @@ def _points_back(question: str, history: Sequence[Turn]) -> bool:
     return any(set(content_terms(words)) & earlier for words in _DEFINITE.findall(question))
 
 
+# "the second one", "the other 1", "the latter": one of two things compared earlier.
+_ORDINAL = re.compile(
+    r"\b(?:(first|second|other)\s+(?:one|1)|the\s+(former|latter))\b", re.IGNORECASE
+)
+_OR = re.compile(r"\s+or\s+", re.IGNORECASE)
+
+
+def _options(question: str) -> list[str]:
+    """The two things a question sets side by side ("X vs Y", "difference between X and Y",
+    "X or Y?"), or []."""
+    sides = _sides(question.strip(" ?.!"))
+    if len(sides) == 2:
+        return sides
+    halves = _OR.split(question.strip(" ?.!"))
+    return halves if len(halves) == 2 else []
+
+
+def _ordinal_subject(question: str, history: Sequence[Turn]) -> str | None:
+    """The side an ordinal reference picks ("the second one" after "site to site vpn or direct
+    connect?": direct connect), from the latest turn that compared two things. "The other one"
+    is the side the last turn did not name."""
+    found = _ORDINAL.search(question)
+    if not found:
+        return None
+    word = (found.group(1) or found.group(2)).lower()
+    for turn in reversed(history):
+        sides = _options(turn.standalone)
+        if not sides:
+            continue
+        if word == "other":
+            named = set(content_terms(history[-1].question))
+            others = [s for s in sides if not set(content_terms(s)) <= named]
+            return others[-1] if len(others) == 1 else None
+        return sides[0] if word in ("first", "former") else sides[1]
+    return None
+
+
 def readings(question: str, history: Sequence[Turn], short_terms: int = 2) -> list[str]:
     """How the question may be read in its conversation, the likelier first.
 
@@ -142,6 +179,9 @@ def readings(question: str, history: Sequence[Turn], short_terms: int = 2) -> li
     """
     if not history:
         return [question]
+    side = _ordinal_subject(question, history)
+    if side is not None:
+        return [f"{subject_of(side)} {question}".strip()]
     with_subject = f"{subject_of(history[-1].standalone)} {question}".strip()
     terms = content_terms(question)
     if (
