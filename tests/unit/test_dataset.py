@@ -17,6 +17,7 @@ FRESH = [
     ROOT / "evals/data/fresh-1202.jsonl",
     ROOT / "evals/data/fresh-1202b.jsonl",
     ROOT / "evals/data/fresh-1202c.jsonl",
+    ROOT / "evals/data/fresh-1203.jsonl",
     ROOT / "evals/data/fresh-followups.jsonl",
 ]
 GOOD = {
