@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -44,19 +44,31 @@ def edits(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+_HYPHENATED = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+")
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Words by how often the notes use them, and by first letter (a typo keeps it)."""
 
     counts: Counter[str]
     by_initial: dict[str, list[str]]
+    # a word the notes hyphenate, written without the hyphen -> as the notes write it
+    # ("presigned" -> "pre-signed"), unless the notes also write it whole
+    joined: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, counts: Counter[str]) -> Lexicon:
+    def of(cls, counts: Counter[str], texts: Iterable[str] = ()) -> Lexicon:
         by_initial: dict[str, list[str]] = {}
         for w in counts:
             by_initial.setdefault(w[0], []).append(w)
-        return cls(counts, by_initial)
+        hyphenated = Counter(m.lower() for t in texts for m in _HYPHENATED.findall(t))
+        joined: dict[str, str] = {}
+        for form, _ in hyphenated.most_common():
+            whole = form.replace("-", "")
+            if whole not in counts:
+                joined.setdefault(whole, form)
+        return cls(counts, by_initial, joined)
 
 
 def correct_typos(
@@ -68,7 +80,8 @@ def correct_typos(
 ) -> str:
     """`text` with each word that is not `known` replaced by the word of `lexicon` (the notes'
     words) it is a typo of, the most used one ("cloudfornt" -> "cloudfront", "lamda" ->
-    "lambda"); a word with no such neighbour is left as written."""
+    "lambda"), or the word the notes hyphenate ("presigned" -> "pre-signed"); a word with no
+    such neighbour is left as written."""
     counts = lexicon.counts
 
     def fix(match: re.Match[str]) -> str:
@@ -76,6 +89,8 @@ def correct_typos(
         lower = word.lower()
         if len(lower) < one_edit_chars or lower in counts or known(lower):
             return word
+        if lower in lexicon.joined:
+            return lexicon.joined[lower]
         near = [
             w
             for w in lexicon.by_initial.get(lower[0], ())

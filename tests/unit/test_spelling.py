@@ -36,6 +36,22 @@ def test_known_short_and_distant_words_stay_as_written():
     assert fix("kinesis") == "kinesis"  # no notes word near it
 
 
+def test_a_word_the_notes_hyphenate_is_read_as_they_write_it():
+    texts = ["S3 pre-signed URLs.", "Use multi-part upload.", "a read-only replica, read only"]
+    counts = Counter(w.lower() for t in texts for w in t.replace("-", " ").split())
+    notes = Lexicon.of(counts, texts)
+    assert correct_typos("presigned urls and multipart", notes, known, 5, 9) == (
+        "pre-signed urls and multi-part"
+    )
+    # "readonly" is no word the notes write whole: read as "read-only"; a real word stays
+    assert correct_typos("readonly presign", notes, known, 5, 9) == "read-only presign"
+    assert notes.joined == {
+        "presigned": "pre-signed",
+        "multipart": "multi-part",
+        "readonly": "read-only",
+    }
+
+
 def test_a_question_with_typos_is_answered_from_the_notes(tutor):
     answer = tutor.ask("what does cloudfornt geo restricton do exactly")
     assert answer.grounded

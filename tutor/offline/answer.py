@@ -86,7 +86,9 @@ def note_stats(index: Index) -> NoteStats:
         for chunk in index.chunks:
             df.update(set(tokenize(chunk.embed_text)))
         texts = [c.text for c in index.chunks]
-        words = Lexicon.of(Counter(w.lower() for text in texts for w in _LETTERS.findall(text)))
+        words = Lexicon.of(
+            Counter(w.lower() for text in texts for w in _LETTERS.findall(text)), texts
+        )
         acronyms = find_acronyms(texts)
         topics = frozenset(t for c in index.chunks for t in content_terms(c.topic))
         stats = NoteStats(
