@@ -18,6 +18,7 @@ FRESH = [
     ROOT / "evals/data/fresh-1202b.jsonl",
     ROOT / "evals/data/fresh-1202c.jsonl",
     ROOT / "evals/data/fresh-1203.jsonl",
+    ROOT / "evals/data/fresh-1203b.jsonl",
     ROOT / "evals/data/fresh-followups.jsonl",
 ]
 GOOD = {
