@@ -141,10 +141,11 @@ _OR = re.compile(r"\s+or\s+", re.IGNORECASE)
 def _options(question: str) -> list[str]:
     """The two things a question sets side by side ("X vs Y", "difference between X and Y",
     "X or Y?"), or []."""
-    sides = _sides(question.strip(" ?.!"))
+    question = question.strip(" ?.!")
+    sides = _sides(question)
     if len(sides) == 2:
         return sides
-    halves = _OR.split(question.strip(" ?.!"))
+    halves = _OR.split(question)
     return halves if len(halves) == 2 else []
 
 
@@ -156,12 +157,12 @@ def _ordinal_subject(question: str, history: Sequence[Turn]) -> str | None:
     if not found:
         return None
     word = (found.group(1) or found.group(2)).lower()
+    named = set(content_terms(history[-1].question))
     for turn in reversed(history):
         sides = _options(turn.standalone)
         if not sides:
             continue
         if word == "other":
-            named = set(content_terms(history[-1].question))
             others = [s for s in sides if not set(content_terms(s)) <= named]
             return others[-1] if len(others) == 1 else None
         return sides[0] if word in ("first", "former") else sides[1]
