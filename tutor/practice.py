@@ -192,6 +192,7 @@ class Practice:
                 score=float(correct),
                 feedback=text,
                 reference_answer=item.answer,
+                answer_choices=item.keyed_choices,
                 section=item.section,
                 citations=[citation(item, item.evidence)],
                 topic=item.topic,

@@ -256,6 +256,7 @@ class Quizzer:
                 score=marked.score,
                 feedback=marked.feedback,
                 reference_answer=item.answer,
+                answer_choices=item.keyed_choices,
                 key_points=marked.key_points,
                 explanation=item.explanation,
                 section=item.section,

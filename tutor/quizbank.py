@@ -124,6 +124,13 @@ class BankItem(BaseModel):
     def open(self) -> bool:
         return self.kind != "mcq"
 
+    @property
+    def keyed_choices(self) -> list[str]:
+        """The keyed options' texts, each whole (`answer` joins them with "; ", which a choice
+        may hold itself)."""
+        keys = self.answer_indexes or ([] if self.answer_index is None else [self.answer_index])
+        return [(self.choices or [])[k] for k in keys]
+
 
 class QuizBank:
     def __init__(self, items: Sequence[BankItem]) -> None:

@@ -65,7 +65,9 @@ def choice_indexes(answer: str | list[str], choices: list[str]) -> set[int]:
         if any(_norm(c) == _norm(text) for c in choices):
             return {choice_index(text, choices)}
         if ";" in text:  # choice texts, as the reference answer lists them: "X; Y"
-            parts = [p.strip() for p in text.split(";") if p.strip()]
+            parts = _joined_choices(text, choices) or [
+                p.strip() for p in text.split(";") if p.strip()
+            ]
         else:
             parts = [p for p in re.split(r"[,\s/&+]+|\band\b", text) if p.strip()]
         if len(parts) == 1 and re.fullmatch(r"[A-Za-z]{2,10}", parts[0]):
@@ -77,6 +79,21 @@ def choice_indexes(answer: str | list[str], choices: list[str]) -> set[int]:
     if not parts:
         raise InvalidInput("The answer is empty: choose one or more options.")
     return {choice_index(part, choices) for part in parts}
+
+
+def _joined_choices(text: str, choices: list[str]) -> list[str] | None:
+    """ "X; Y" read as whole choices, so that a choice holding "; " itself ("It is free; you pay
+    for ...") stays one part. None when the text is not choices joined by ";"."""
+    if not text:
+        return []
+    for choice in sorted(choices, key=len, reverse=True):  # the longest first: it may hold another
+        if _norm(text[: len(choice)]) == _norm(choice):
+            rest = text[len(choice) :].lstrip()
+            if not rest or rest.startswith(";"):
+                tail = _joined_choices(rest.removeprefix(";").lstrip(), choices)
+                if tail is not None:
+                    return [choice, *tail]
+    return None
 
 
 def mark_fill(answer: str, expected: str, grading: GradingSettings | None = None) -> Marked:

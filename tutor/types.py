@@ -99,6 +99,7 @@ class Grade(BaseModel):
     score: float = Field(ge=0, le=1)
     feedback: str
     reference_answer: str
+    answer_choices: list[str] = []  # a choice item: the keyed options, each whole
     section: str
     citations: list[Citation] = []
     topic: str = ""

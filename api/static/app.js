@@ -439,7 +439,7 @@ async function submitAnswer(answer) {
 
 function renderGrade(grade, answer) {
   const letters = quizItem.kind === "mcq" ? answer.split(/[,\s]+/).filter(Boolean) : [];
-  const keyed = grade.reference_answer.split(";").map((t) => t.trim()); // "X; Y" for Select TWO
+  const keyed = grade.answer_choices || [];
   document.querySelectorAll(".choice").forEach((b) => {
     const text = b.lastChild.textContent.trim();
     const picked = letters.includes(b.dataset.letter);

@@ -16,6 +16,8 @@ from tutor.errors import Conflict, InvalidInput, NotFound
 from tutor.progress import QuizRow, ReviewCard
 from tutor.quiz import Quizzer
 from tutor.quizbank import BankItem, QuizBank
+from tutor.testmark import keyed as keyed_options
+from tutor.testmark import parse_answer
 
 
 def make_quizzer(tutor, tmp_path, llm=None, seed=7, mined=False) -> Quizzer:
@@ -74,6 +76,26 @@ def test_mcq_right_answer_by_letter_index_or_text(quizzer):
         assert grade.reference_answer == item.answer
         assert item.section in grade.feedback and "[1]" in grade.feedback
         assert grade.citations[0].chunk_id == item.chunk_id
+
+
+def test_every_choice_items_answer_text_picks_its_keyed_options(tutor):
+    """The last hint gives the answer's text; typed back, it must pick exactly the keyed options,
+    also when a choice holds "; " itself, the separator of a Select TWO answer."""
+    items = [i for i in tutor.index.current().bank.items if i.kind == "mcq"]
+    assert any(i.answer_indexes for i in items)
+    for item in items:
+        assert parse_answer(item, item.answer) == keyed_options(item), item.id
+    choices = ["It is free; you pay for the resources", "It is serverless", "It is global"]
+    item = BankItem.model_validate(
+        {
+            **items[0].model_dump(),
+            "choices": choices,
+            "answer_index": None,
+            "answer_indexes": [0, 2],
+            "answer": f"{choices[0]}; {choices[2]}",
+        }
+    )
+    assert parse_answer(item, item.answer) == {0, 2}
 
 
 def test_mcq_wrong_answer_is_incorrect_and_names_the_section(quizzer):
