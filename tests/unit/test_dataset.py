@@ -19,6 +19,7 @@ FRESH = [
     ROOT / "evals/data/fresh-1202c.jsonl",
     ROOT / "evals/data/fresh-1203.jsonl",
     ROOT / "evals/data/fresh-1203b.jsonl",
+    ROOT / "evals/data/fresh-1203c.jsonl",
     ROOT / "evals/data/fresh-followups.jsonl",
 ]
 GOOD = {
