@@ -96,9 +96,12 @@ def test_a_follow_up_shares_one_budget_between_condense_and_answer(slow):
 def test_quiz_and_grading_fall_back_offline_within_the_budget(slow):
     client, llm = slow
     graded_by_llm = False
-    for _ in range(8):  # open items are fill-ins (graded offline) or short answers (LLM first)
+    for n in range(8):  # open items are fill-ins (graded offline) or short answers (LLM first)
         asked = len(llm.requests)
-        r, took = timed(client, "/v1/quiz", {"session_id": "slow-llm", "kind": "open"})
+        # a session per draw: one session would be drawn back to a weak topic (tutor/quiz.py),
+        # which may hold only a fill-in
+        session = f"slow-llm-{n}"
+        r, took = timed(client, "/v1/quiz", {"session_id": session, "kind": "open"})
         assert r.status_code == 200, r.text
         item = r.json()
         assert item["provider"] == "offline" and item["question"]

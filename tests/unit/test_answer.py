@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from tutor.errors import InvalidInput
 from tutor.offline.answer import Scored, drop_dangling, reading_length
+from tutor.offline.choices import asks_exception
 from tutor.offline.sentences import Unit
 from tutor.sessions import Turn
 from tutor.types import Answer
@@ -115,6 +116,69 @@ def test_multiple_choice_picks_the_supported_option_or_abstains(tutor):
         "Which sourdough starter flour is best?", choices=["Rye", "Spelt", "Einkorn", "Emmer"]
     )
     assert unsupported.choice_index is None
+
+
+@pytest.mark.parametrize(
+    ("question", "exception"),
+    [
+        ("Which of these can NOT be registered as an ALB target?", True),
+        ("Which EBS volume type cannot be used as a boot volume?", True),
+        ("Which load balancer doesn’t support SNI?", True),
+        ("All of the following are S3 storage classes EXCEPT:", True),
+        ("Which constraint guarantees two tasks never land on the same instance?", False),
+        ("What happens if you do not set a region in the SDK?", False),
+        ("The master is NOT encrypted. Can you create an encrypted read replica?", False),
+        ("Which option needs HTTPS, sends your key in a header, and AWS does not keep it?", False),
+        ("SNI does not work with which of these?", True),
+        ("Which statement about VPC peering is false?", True),
+        ("If you do not enable versioning, which feature stops working?", False),
+    ],
+)
+def test_a_question_asking_for_the_exception_is_told_apart(question, exception):
+    assert asks_exception(question) is exception
+
+
+def test_the_exception_is_the_choice_the_notes_rule_out(tutor):
+    # the notes say so of the one ("You can't attach health checks to simple routing policy")
+    said = tutor.ask(
+        "Which Route 53 routing policy does NOT let you attach health checks?",
+        choices=["Simple", "Weighted", "Failover", "Multi value"],
+    )
+    assert said.choice_index == 0 and "health checks" in said.text
+    # the notes settle the other three ("Only gp2/gp3 and io1/io1 can be used as boot volumes")
+    odd = tutor.ask(
+        "Which EBS volume type cannot be used as a boot volume?",
+        choices=["st1", "gp2", "gp3", "io1"],
+    )
+    assert odd.choice_index == 0 and "not of this one" in odd.text and "boot" in odd.text
+    # the best-supported choice is never taken for the exception
+    assert tutor.ask(
+        "Which EBS volume type can be used as a boot volume?", choices=["st1", "sc1", "gp3", "HDD"]
+    ).choice_index in (2, None)
+    # a true statement that says "not" itself is not contradicted by a unit that says "not"
+    assert (
+        tutor.ask(
+            "Which of these is NOT true of lazy loading?",
+            choices=[
+                "Node failures are not fatal, since the data is in the database",
+                "Cached data can never be stale",
+                "Only the data that is asked for is cached",
+                "A cache miss costs three round trips",
+            ],
+        ).choice_index
+        != 0
+    )
+    # a choice about the others is not the exception by elimination (without the rule: D)
+    meta = tutor.ask(
+        "Which load balancer can NOT serve several certificates with SNI?",
+        choices=[
+            "Application Load Balancer",
+            "Network Load Balancer",
+            "Classic Load Balancer",
+            "All ELB types support SNI",
+        ],
+    )
+    assert meta.choice_index is None
 
 
 def test_offline_stream_yields_pieces_then_the_answer(tutor):

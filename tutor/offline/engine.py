@@ -22,6 +22,7 @@ from tutor.embeddings import Embedder, common_words
 from tutor.index import Index
 from tutor.lexical import tokenize
 from tutor.offline import answer as units
+from tutor.offline.choices import choose
 from tutor.offline.parts import compares, readings, split_question
 from tutor.offline.scope import support
 from tutor.retrieve import HybridRetriever
@@ -196,14 +197,17 @@ class OfflineEngine:
         evidence: Sequence[Sequence[Passage]],
         index: Index,
     ) -> Answer:
-        """The choice the notes support best, cited, or an abstention (`choice_index=None`).
+        """The choice the notes settle (tutor/offline/choices.py), cited, or an abstention.
         evidence[i]: the passages retrieved for the question together with choice i."""
-        best, support_units = units.choose(
+        settled = choose(
             question, choices, evidence, self.embedder, units.note_stats(index), self.settings
         )
-        if best is None:
+        if settled is None:
             return self._not_settled(evidence)
-        text, citations = units.compose(support_units, evidence[best], self.settings)
+        best = settled.index
+        text, citations = units.compose(settled.support, evidence[settled.source], self.settings)
+        if settled.source != best:  # an exception, by elimination: the notes settle the others
+            text = f"The notes say this of the other choices, not of this one: {text}"
         return Answer(
             text=f"{chr(65 + best)}. {choices[best]} — {text}",
             citations=citations,

@@ -1,0 +1,184 @@
+"""Multiple choice offline: the choice the notes settle, or none.
+
+Each choice is scored by its best supporting unit among the passages retrieved for the question
+with that choice (`score_units` on "question + choice") plus how much of the choice's own terms
+that unit names. A question that asks for the exception ("Which ... is NOT ...", "all of these
+EXCEPT") turns support round: the answer is the choice the notes rule out, so it is read by one
+rule of its own (`_exception`), never by taking the best-supported choice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from tutor.config import OfflineSettings
+from tutor.embeddings import Embedder
+from tutor.lexical import tokenize
+from tutor.offline.answer import (
+    NoteStats,
+    Scored,
+    content_terms,
+    passage_units,
+    question_terms,
+    score_units,
+    unfamiliar_terms,
+)
+from tutor.types import Passage
+
+_NOT = r"not|cannot|can'?t|isn'?t|aren'?t|doesn'?t|don'?t|won'?t|wouldn'?t"
+_AUX = r"is|are|was|were|can|could|does|do|did|will|would|should|must|has|have|may|might"
+_WORDS = r"(?:\s+(?!(?:if|when|unless|because)\b)[^\s,.?;:]+){0,12}?"  # no comma, no clause
+# The option asked for is the one that is not so: "which/what" then its verb negated ("Which of
+# these can NOT ...", "Which volume type cannot ...", "Which statement is false?"), a negated verb
+# then "which" ("SNI does not work with which of these?"), or "... EXCEPT". A "not" in a clause
+# of its own asks for no exception ("what happens if I do not ...?").
+_ASKS_EXCEPTION = re.compile(
+    rf"\b(?:which|what)\b{_WORDS}\s+(?:(?:{_AUX})\s+)?(?:{_NOT})\b"
+    rf"|\b(?:which|what)\b{_WORDS}\s+(?:{_AUX})\s+(?:false|incorrect|untrue)\b"
+    rf"|\b(?:{_NOT})\b{_WORDS}\s+(?:which|what)\b"
+    r"|\bexcept\b",
+    re.IGNORECASE,
+)
+_STATES_NEGATION = re.compile(rf"\b(?:{_NOT}|never|no)\b", re.IGNORECASE)
+# A choice about the other choices ("All ELB types support SNI", "None of these"): true or false
+# only through them, so never the exception by elimination.
+_ABOUT_OTHERS = re.compile(r"^(?:all|none|both|neither)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Settled:
+    index: int  # the choice
+    support: list[Scored]  # the units that settle it, from the passages of `source`
+    source: int  # the choice whose passages hold them: its own, or another's for an exception
+
+
+@dataclass(frozen=True)
+class _Support:
+    score: float  # the best unit's score for "question + choice", plus its own-term share
+    unit: Scored | None
+    says_choice: float  # the share of the choice's own content terms the unit names
+    on_subject: float  # the share of the question's terms in the unit and its headings
+    unknown: bool  # the choice names something the notes never mention
+
+
+def asks_exception(question: str) -> bool:
+    """The asking sentence wants the option that is not so: "Which ... can NOT ...", "... EXCEPT"."""
+    asking = re.split(r"(?<=[.!?])\s+", question.strip().replace("’", "'"))[-1]
+    return bool(_ASKS_EXCEPTION.search(asking))
+
+
+def choose(
+    question: str,
+    choices: Sequence[str],
+    evidence: Sequence[Sequence[Passage]],
+    embedder: Embedder,
+    stats: NoteStats,
+    settings: OfflineSettings,
+) -> Settled | None:
+    """The choice the notes settle, or None when they do not.
+
+    evidence[i] holds the passages retrieved for the question together with choice i. The best
+    choice is taken only when the notes settle it: it leads the next by mcq_margin, its unit says
+    the choice (names mcq_choice_cover of its own content terms) about the question's subject (its
+    text and headings name mcq_question_cover of the question's), and no choice names something
+    the notes never mention, which they could not rule out.
+    """
+    if len(choices) < 2:
+        return None
+    supports = _supports(question, choices, evidence, embedder, stats, settings)
+    if asks_exception(question):
+        return _exception(choices, supports, settings)
+    if any(s.unknown for s in supports):
+        return None
+    order = np.argsort([s.score for s in supports])[::-1]
+    best = int(order[0])
+    lead = supports[best].score - supports[int(order[1])].score
+    unit = supports[best].unit
+    if lead < settings.mcq_margin or unit is None or not _settles(supports[best], settings):
+        return None
+    return Settled(best, [unit], best)
+
+
+def _exception(
+    choices: Sequence[str], supports: list[_Support], settings: OfflineSettings
+) -> Settled | None:
+    """The one choice the notes rule out: the one whose settling unit says it is not so ("You
+    can't attach health checks to simple routing") while the choice says no "not" itself; else,
+    when every other choice is settled by the notes, the one that is not (a list it is missing
+    from). Otherwise none."""
+    settled = {
+        n: s.unit for n, s in enumerate(supports) if s.unit is not None and _settles(s, settings)
+    }
+    negated = [  # the unit says "not" of a choice that does not: it contradicts the choice
+        n
+        for n, unit in settled.items()
+        if _STATES_NEGATION.search(_plain(unit)) and not _STATES_NEGATION.search(choices[n])
+    ]
+    if len(negated) == 1:
+        return Settled(negated[0], [settled[negated[0]]], negated[0])
+    if negated or len(settled) != len(supports) - 1:
+        return None
+    odd = next(n for n in range(len(supports)) if n not in settled)
+    if _ABOUT_OTHERS.match(choices[odd].strip()):
+        return None
+    # cited: what the notes do say, from the unit most about the question's subject
+    nearest = max(settled, key=lambda n: (supports[n].on_subject, supports[n].score))
+    return Settled(odd, [settled[nearest]], nearest)
+
+
+def _plain(unit: Scored) -> str:
+    return unit.unit.render(True).replace("’", "'")
+
+
+def _settles(support: _Support, settings: OfflineSettings) -> bool:
+    return (
+        not support.unknown
+        and support.says_choice >= settings.mcq_choice_cover
+        and support.on_subject >= settings.mcq_question_cover
+    )
+
+
+def _supports(
+    question: str,
+    choices: Sequence[str],
+    evidence: Sequence[Sequence[Passage]],
+    embedder: Embedder,
+    stats: NoteStats,
+    settings: OfflineSettings,
+) -> list[_Support]:
+    shared = set.intersection(*(set(question_terms(c)) for c in choices))
+    asked = {t: stats.idf(t) for t in content_terms(question)}
+    found = []
+    for choice, passages in zip(choices, evidence):
+        own = {t: stats.idf(t) for t in question_terms(choice) if t not in shared}
+        best_value, best_item = 0.0, None
+        scored = score_units(f"{question} {choice}", passages, embedder, stats, settings)
+        for item in scored[: settings.mcq_units]:
+            own_hit = share(own, set(tokenize(item.unit.render(True)))) if own else 0.0
+            value = (
+                item.score
+                + settings.mcq_own_weight * own_hit
+                - settings.mcq_miss_penalty * (not own_hit and bool(own))
+            )
+            if value > best_value:
+                best_value, best_item = value, item
+        says_choice = on_subject = 0.0
+        if best_item is not None:
+            prepared = passage_units(passages[best_item.passage_n - 1], embedder, stats)
+            position = prepared.units.index(best_item.unit)
+            own_content = {t: stats.idf(t) for t in content_terms(choice) if t not in shared}
+            says_choice = share(own_content, set(tokenize(best_item.unit.render(True))))
+            headed = prepared.terms[position] | prepared.section_terms[position]
+            on_subject = share(asked, headed)
+        unknown = bool(unfamiliar_terms(choice, stats)[0])
+        found.append(_Support(best_value, best_item, says_choice, on_subject, unknown))
+    return found
+
+
+def share(weights: dict[str, float], present: frozenset[str] | set[str]) -> float:
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in present) / total if total else 1.0
