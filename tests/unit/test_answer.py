@@ -181,6 +181,38 @@ def test_the_exception_is_the_choice_the_notes_rule_out(tutor):
     assert meta.choice_index is None
 
 
+SDK_SOURCES = [
+    "Environment variables",
+    "Java system properties",
+    "Instance profile credentials",
+    "ECS container credentials",
+]
+
+
+def test_first_or_last_in_an_order_is_read_from_the_notes_numbered_list(tutor):
+    """The SDK's chain: 1. Java System Properties, 2. Environment variables, ... 5. Instance
+    profile credentials. Without the list, the notes settle none of these over the others."""
+    first = tutor.ask(
+        "Which source does the AWS SDK check first for credentials?", choices=SDK_SOURCES
+    )
+    assert first.choice_index == 1 and "1. Java System Properties" in first.text
+    last = tutor.ask(
+        "Which source does the AWS SDK check last for credentials?", choices=SDK_SOURCES
+    )
+    assert last.choice_index == 2
+    # neither first nor last: no guess from the list
+    second = tutor.ask(
+        "Which source does the AWS SDK check second for credentials?", choices=SDK_SOURCES
+    )
+    assert second.choice_index is None
+    # "last" that asks for no order: read as any other question
+    tool = tutor.ask(
+        "Which IAM tool shows the services a user may use and when they were last used?",
+        choices=["IAM Credentials Report", "IAM Access Advisor", "AWS Config", "CloudTrail"],
+    )
+    assert tool.choice_index == 1
+
+
 def test_offline_stream_yields_pieces_then_the_answer(tutor):
     async def run() -> list:
         return [p async for p in tutor.stream("What is an S3 bucket?")]

@@ -4,12 +4,15 @@ Each choice is scored by its best supporting unit among the passages retrieved f
 with that choice (`score_units` on "question + choice") plus how much of the choice's own terms
 that unit names. A question that asks for the exception ("Which ... is NOT ...", "all of these
 EXCEPT") turns support round: the answer is the choice the notes rule out, so it is read by one
-rule of its own (`_exception`), never by taking the best-supported choice.
+rule of its own (`_exception`), never by taking the best-supported choice. A question that asks
+what comes first or last in an order the notes number (a credentials provider chain, steps) is
+read by its position in that list (`_in_order`).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,6 +30,7 @@ from tutor.offline.answer import (
     score_units,
     unfamiliar_terms,
 )
+from tutor.offline.sentences import Unit
 from tutor.types import Passage
 
 _NOT = r"not|cannot|can'?t|isn'?t|aren'?t|doesn'?t|don'?t|won'?t|wouldn'?t"
@@ -43,6 +47,9 @@ _ASKS_EXCEPTION = re.compile(
     r"|\bexcept\b",
     re.IGNORECASE,
 )
+_ASKS_FIRST = re.compile(r"\b(?:first|earliest|highest (?:precedence|priority))\b", re.IGNORECASE)
+_ASKS_LAST = re.compile(r"\b(?:last|lowest (?:precedence|priority))\b", re.IGNORECASE)
+_NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s")
 _STATES_NEGATION = re.compile(rf"\b(?:{_NOT}|never|no)\b", re.IGNORECASE)
 # A choice about the other choices ("All ELB types support SNI", "None of these"): true or false
 # only through them, so never the exception by elimination.
@@ -63,6 +70,14 @@ class _Support:
     says_choice: float  # the share of the choice's own content terms the unit names
     on_subject: float  # the share of the question's terms in the unit and its headings
     unknown: bool  # the choice names something the notes never mention
+    own: dict[str, float]  # the choice's own content terms (not shared by all choices), IDF
+    listed: NumberedList | None = None  # the numbered list of the notes the unit is an item of
+
+
+@dataclass(frozen=True)
+class NumberedList:
+    where: str  # its chunk and heading
+    items: tuple[tuple[int, frozenset[str]], ...]  # (number, terms) of each item, in order
 
 
 def asks_exception(question: str) -> bool:
@@ -92,6 +107,9 @@ def choose(
     supports = _supports(question, choices, evidence, embedder, stats, settings)
     if asks_exception(question):
         return _exception(choices, supports, settings)
+    ordered = _in_order(question, supports, settings)
+    if ordered is not None:
+        return ordered
     if any(s.unknown for s in supports):
         return None
     order = np.argsort([s.score for s in supports])[::-1]
@@ -128,6 +146,33 @@ def _exception(
     # cited: what the notes do say, from the unit most about the question's subject
     nearest = max(settled, key=lambda n: (supports[n].on_subject, supports[n].score))
     return Settled(odd, [settled[nearest]], nearest)
+
+
+def _in_order(question: str, supports: list[_Support], settings: OfflineSettings) -> Settled | None:
+    """ "Where does the CLI look first for credentials?": read the numbered list of the notes that
+    most settled choices are items of (at least two), find the item that names each choice (as a
+    unit says a choice: mcq_choice_cover of its own terms), and take the one choice at the list's
+    first number (or last, for "last"). None when the question asks neither or no choice is there.
+    """
+    first, last = bool(_ASKS_FIRST.search(question)), bool(_ASKS_LAST.search(question))
+    if first == last:
+        return None
+    lists = Counter(s.listed for s in supports if s.listed is not None and _settles(s, settings))
+    if not lists or lists.most_common(1)[0][1] < 2:
+        return None
+    order = lists.most_common(1)[0][0]
+    wanted = order.items[0][0] if first else order.items[-1][0]
+    at_end = [
+        n
+        for n, s in enumerate(supports)
+        if s.own
+        and any(
+            number == wanted and share(s.own, terms) >= settings.mcq_choice_cover
+            for number, terms in order.items
+        )
+    ]
+    unit = supports[at_end[0]].unit if len(at_end) == 1 else None
+    return None if unit is None else Settled(at_end[0], [unit], at_end[0])
 
 
 def _plain(unit: Scored) -> str:
@@ -167,16 +212,32 @@ def _supports(
             if value > best_value:
                 best_value, best_item = value, item
         says_choice = on_subject = 0.0
+        listed = None
+        own_content = {t: stats.idf(t) for t in content_terms(choice) if t not in shared}
         if best_item is not None:
             prepared = passage_units(passages[best_item.passage_n - 1], embedder, stats)
             position = prepared.units.index(best_item.unit)
-            own_content = {t: stats.idf(t) for t in content_terms(choice) if t not in shared}
             says_choice = share(own_content, set(tokenize(best_item.unit.render(True))))
             headed = prepared.terms[position] | prepared.section_terms[position]
             on_subject = share(asked, headed)
+            listed = _list_item(best_item.unit, prepared.units, passages[best_item.passage_n - 1])
         unknown = bool(unfamiliar_terms(choice, stats)[0])
-        found.append(_Support(best_value, best_item, says_choice, on_subject, unknown))
+        found.append(
+            _Support(best_value, best_item, says_choice, on_subject, unknown, own_content, listed)
+        )
     return found
+
+
+def _list_item(unit: Unit, units: Sequence[Unit], passage: Passage) -> NumberedList | None:
+    """The numbered list ("1. Command line options", "2. ...") `unit` is an item of, if any."""
+    if not _NUMBERED.match(unit.text):
+        return None
+    items = tuple(
+        (int(m[1]), frozenset(tokenize(u.render(True))))
+        for u in units
+        if u.heading == unit.heading and (m := _NUMBERED.match(u.text))
+    )
+    return NumberedList(f"{passage.chunk_id} {unit.heading}", tuple(sorted(items)))
 
 
 def share(weights: dict[str, float], present: frozenset[str] | set[str]) -> float:
