@@ -187,24 +187,43 @@ SDK_SOURCES = [
     "Instance profile credentials",
     "ECS container credentials",
 ]
+NEXT_TO = [
+    "The default credential profiles file",
+    "Java system properties",
+    "Instance profile credentials",
+    "Environment variables",
+]
 
 
-def test_first_or_last_in_an_order_is_read_from_the_notes_numbered_list(tutor):
-    """The SDK's chain: 1. Java System Properties, 2. Environment variables, ... 5. Instance
-    profile credentials. Without the list, the notes settle none of these over the others."""
-    first = tutor.ask(
-        "Which source does the AWS SDK check first for credentials?", choices=SDK_SOURCES
+def test_a_position_in_an_order_is_read_from_the_notes_numbered_list(tutor):
+    """The SDK's chain: 1. Java System Properties, 2. Environment variables, 3. Default credential
+    profiles file, ... 5. Instance profile credentials. Without the list, the notes settle none of
+    these over the others."""
+    for question, choices, right in [
+        ("Which source does the AWS SDK check first for credentials?", SDK_SOURCES, 1),
+        ("Which source does the AWS SDK check last for credentials?", SDK_SOURCES, 2),
+        ("Which source does the AWS SDK check second for credentials?", SDK_SOURCES, 0),
+        (
+            "Which credentials source does the AWS SDK check right after environment variables?",
+            NEXT_TO,
+            0,
+        ),
+        (
+            "Which credentials source does the AWS SDK check just before ECS container credentials?",
+            NEXT_TO,
+            0,
+        ),
+    ]:
+        answer = tutor.ask(question, choices=choices)
+        assert answer.choice_index == right, question
+        assert "Credentials Provider Chain" in answer.text
+    # "per second" asks for no position
+    assert (
+        tutor.ask(
+            "How many requests per second can the SDK make?", choices=SDK_SOURCES
+        ).choice_index
+        is None
     )
-    assert first.choice_index == 1 and "1. Java System Properties" in first.text
-    last = tutor.ask(
-        "Which source does the AWS SDK check last for credentials?", choices=SDK_SOURCES
-    )
-    assert last.choice_index == 2
-    # neither first nor last: no guess from the list
-    second = tutor.ask(
-        "Which source does the AWS SDK check second for credentials?", choices=SDK_SOURCES
-    )
-    assert second.choice_index is None
     # "last" that asks for no order: read as any other question
     tool = tutor.ask(
         "Which IAM tool shows the services a user may use and when they were last used?",

@@ -49,6 +49,14 @@ _ASKS_EXCEPTION = re.compile(
 )
 _ASKS_FIRST = re.compile(r"\b(?:first|earliest|highest (?:precedence|priority))\b", re.IGNORECASE)
 _ASKS_LAST = re.compile(r"\b(?:last|lowest (?:precedence|priority))\b", re.IGNORECASE)
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
+_ASKS_ORDINAL = re.compile(  # not "per second", "a second"
+    rf"(?<!per )(?<!a )(?<!each )(?<!every )\b({'|'.join(_ORDINALS)})\b", re.IGNORECASE
+)
+# "after the profiles file", "just before X", "which step follows X": X, up to the end
+_RELATIVE = re.compile(
+    r"\b(before|after|follows|following|precedes|preceding)\s+(.+?)\s*[?.!]*$", re.IGNORECASE
+)
 _NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s")
 _STATES_NEGATION = re.compile(rf"\b(?:{_NOT}|never|no)\b", re.IGNORECASE)
 # A choice about the other choices ("All ELB types support SNI", "None of these"): true or false
@@ -107,7 +115,7 @@ def choose(
     supports = _supports(question, choices, evidence, embedder, stats, settings)
     if asks_exception(question):
         return _exception(choices, supports, settings)
-    ordered = _in_order(question, supports, settings)
+    ordered = _in_order(question, supports, stats, settings)
     if ordered is not None:
         return ordered
     if any(s.unknown for s in supports):
@@ -148,31 +156,56 @@ def _exception(
     return Settled(odd, [settled[nearest]], nearest)
 
 
-def _in_order(question: str, supports: list[_Support], settings: OfflineSettings) -> Settled | None:
+def _in_order(
+    question: str, supports: list[_Support], stats: NoteStats, settings: OfflineSettings
+) -> Settled | None:
     """ "Where does the CLI look first for credentials?": read the numbered list of the notes that
-    most settled choices are items of (at least two), find the item that names each choice (as a
-    unit says a choice: mcq_choice_cover of its own terms), and take the one choice at the list's
-    first number (or last, for "last"). None when the question asks neither or no choice is there.
+    most settled choices are items of (at least two), find the number the question asks for
+    (`_wanted`), and take the one choice its item names (as a unit says a choice: mcq_choice_cover
+    of the choice's own terms). None when the question asks for no position or no choice is there.
     """
-    first, last = bool(_ASKS_FIRST.search(question)), bool(_ASKS_LAST.search(question))
-    if first == last:
-        return None
     lists = Counter(s.listed for s in supports if s.listed is not None and _settles(s, settings))
     if not lists or lists.most_common(1)[0][1] < 2:
         return None
     order = lists.most_common(1)[0][0]
-    wanted = order.items[0][0] if first else order.items[-1][0]
-    at_end = [
-        n
-        for n, s in enumerate(supports)
-        if s.own
-        and any(
-            number == wanted and share(s.own, terms) >= settings.mcq_choice_cover
-            for number, terms in order.items
+    wanted = _wanted(question, order, stats, settings)
+    there = [n for n, s in enumerate(supports) if _item_of(s.own, order, settings) == wanted]
+    unit = supports[there[0]].unit if len(there) == 1 else None
+    return None if unit is None else Settled(there[0], [unit], there[0])
+
+
+def _item_of(terms: dict[str, float], order: NumberedList, settings: OfflineSettings) -> int | None:
+    """The number of the one item of `order` that names most of `terms` (at least
+    mcq_choice_cover of their weight); None when none does or two tie."""
+    shares = [share(terms, item) if terms else 0.0 for _, item in order.items]
+    best = max(shares, default=0.0)
+    if best < settings.mcq_choice_cover or shares.count(best) != 1:
+        return None
+    return order.items[shares.index(best)][0]
+
+
+def _wanted(
+    question: str, order: NumberedList, stats: NoteStats, settings: OfflineSettings
+) -> int | None:
+    """The number in `order` the question asks for: the item next to the one it names ("after the
+    profiles file", "just before X"), the first, the last, or the n-th ("second": number 2)."""
+    relative = _RELATIVE.search(question)
+    if relative:
+        anchor = _item_of({t: stats.idf(t) for t in content_terms(relative[2])}, order, settings)
+        if anchor is None:
+            return None
+        step = -1 if relative[1].lower() in ("before", "precedes", "preceding") else 1
+        k = [number for number, _ in order.items].index(anchor) + step
+        return order.items[k][0] if 0 <= k < len(order.items) else None
+    asked = [
+        number
+        for found, number in (
+            (_ASKS_FIRST.search(question), order.items[0][0]),
+            (_ASKS_LAST.search(question), order.items[-1][0]),
         )
-    ]
-    unit = supports[at_end[0]].unit if len(at_end) == 1 else None
-    return None if unit is None else Settled(at_end[0], [unit], at_end[0])
+        if found
+    ] + [_ORDINALS[m.lower()] for m in _ASKS_ORDINAL.findall(question)]
+    return asked[0] if len(asked) == 1 else None
 
 
 def _plain(unit: Scored) -> str:
