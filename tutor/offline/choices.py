@@ -169,6 +169,8 @@ def _in_order(
         return None
     order = lists.most_common(1)[0][0]
     wanted = _wanted(question, order, stats, settings)
+    if wanted is None:
+        return None
     there = [n for n, s in enumerate(supports) if _item_of(s.own, order, settings) == wanted]
     unit = supports[there[0]].unit if len(there) == 1 else None
     return None if unit is None else Settled(there[0], [unit], there[0])
