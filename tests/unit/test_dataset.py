@@ -22,6 +22,7 @@ FRESH = [
     ROOT / "evals/data/fresh-1203c.jsonl",
     ROOT / "evals/data/fresh-exceptions.jsonl",
     ROOT / "evals/data/fresh-order.jsonl",
+    ROOT / "evals/data/fresh-order2.jsonl",
     ROOT / "evals/data/fresh-followups.jsonl",
 ]
 GOOD = {
