@@ -61,6 +61,9 @@ eval-gate: $(STAMP)
 	  --fail-under refusal.precision=0.9
 	TUTOR_LLM=offline $(BIN)/tutor eval --dataset evals/data/fresh-followups.jsonl \
 	  --out evals/results/latest-followups --fail-under followup.key_fact_accuracy=0.8
+	TUTOR_LLM=offline $(BIN)/tutor eval --dataset evals/data/fresh-exceptions.jsonl \
+	  --dataset evals/data/fresh-order2.jsonl --out evals/results/latest-mcq-rules \
+	  --fail-under mcq.accuracy=0.35
 	TUTOR_LLM=offline $(BIN)/tutor eval --dataset evals/data/grading_fresh.jsonl --out evals/results/latest-grading \
 	  --fail-under grading.precision=0.95 --fail-under grading.decided=0.3
 	TUTOR_LLM=offline $(BIN)/tutor eval --dataset evals/data/grading_blind4.jsonl --out evals/results/latest-grading-blind \

@@ -5,8 +5,8 @@ with that choice (`score_units` on "question + choice") plus how much of the cho
 that unit names. A question that asks for the exception ("Which ... is NOT ...", "all of these
 EXCEPT") turns support round: the answer is the choice the notes rule out, so it is read by one
 rule of its own (`_exception`), never by taking the best-supported choice. A question that asks
-what comes first or last in an order the notes number (a credentials provider chain, steps) is
-read by its position in that list (`_in_order`).
+for a position in an order the notes number (first, last, second, right after X in a credentials
+provider chain or a list of steps) is read from that list (`_in_order`). docs/engine.md, step 7.
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ def _in_order(
 def _item_of(terms: dict[str, float], order: NumberedList, settings: OfflineSettings) -> int | None:
     """The number of the one item of `order` that names most of `terms` (at least
     mcq_choice_cover of their weight); None when none does or two tie."""
-    shares = [share(terms, item) if terms else 0.0 for _, item in order.items]
+    shares = [_share(terms, item) if terms else 0.0 for _, item in order.items]
     best = max(shares, default=0.0)
     if best < settings.mcq_choice_cover or shares.count(best) != 1:
         return None
@@ -234,15 +234,15 @@ def _supports(
     asked = {t: stats.idf(t) for t in content_terms(question)}
     found = []
     for choice, passages in zip(choices, evidence):
-        own = {t: stats.idf(t) for t in question_terms(choice) if t not in shared}
+        distinct = {t: stats.idf(t) for t in question_terms(choice) if t not in shared}
         best_value, best_item = 0.0, None
         scored = score_units(f"{question} {choice}", passages, embedder, stats, settings)
         for item in scored[: settings.mcq_units]:
-            own_hit = share(own, set(tokenize(item.unit.render(True)))) if own else 0.0
+            own_hit = _share(distinct, set(tokenize(item.unit.render(True)))) if distinct else 0.0
             value = (
                 item.score
                 + settings.mcq_own_weight * own_hit
-                - settings.mcq_miss_penalty * (not own_hit and bool(own))
+                - settings.mcq_miss_penalty * (not own_hit and bool(distinct))
             )
             if value > best_value:
                 best_value, best_item = value, item
@@ -252,9 +252,9 @@ def _supports(
         if best_item is not None:
             prepared = passage_units(passages[best_item.passage_n - 1], embedder, stats)
             position = prepared.units.index(best_item.unit)
-            says_choice = share(own_content, set(tokenize(best_item.unit.render(True))))
+            says_choice = _share(own_content, set(tokenize(best_item.unit.render(True))))
             headed = prepared.terms[position] | prepared.section_terms[position]
-            on_subject = share(asked, headed)
+            on_subject = _share(asked, headed)
             listed = _list_item(best_item.unit, prepared.units, passages[best_item.passage_n - 1])
         unknown = bool(unfamiliar_terms(choice, stats)[0])
         found.append(
@@ -275,6 +275,6 @@ def _list_item(unit: Unit, units: Sequence[Unit], passage: Passage) -> NumberedL
     return NumberedList(f"{passage.chunk_id} {unit.heading}", tuple(sorted(items)))
 
 
-def share(weights: dict[str, float], present: frozenset[str] | set[str]) -> float:
+def _share(weights: dict[str, float], present: frozenset[str] | set[str]) -> float:
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t in present) / total if total else 1.0
