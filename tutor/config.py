@@ -78,6 +78,9 @@ class OfflineSettings(BaseModel):
     window_passages: int = Field(default=1, ge=1)  # windows from this many top passages
     passage_prior: float = Field(default=0.6, ge=0)  # / passage rank, in a window's value
     window_coverage: float = Field(default=0.3, ge=0)  # x IDF share of terms a window covers
+    # A short message that may be a follow-up or a new question ("explain efs"): read with the
+    # previous subject only when the notes match that reading by this much more.
+    follow_up_margin: float = Field(default=0.02, ge=0)
     # Questions of several parts.
     max_parts: int = Field(default=3, ge=1)
     max_parts_chars: int = Field(default=900, ge=100)  # shared among the parts

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from tutor.errors import InvalidInput
 from tutor.offline.answer import Scored, drop_dangling, reading_length
 from tutor.offline.choices import asks_exception
+from tutor.offline.engine import OfflineEngine
 from tutor.offline.sentences import Unit
 from tutor.sessions import Turn
 from tutor.types import Answer
@@ -92,6 +93,14 @@ def test_a_short_new_question_that_names_an_acronym_is_no_follow_up(tutor):
     switch = tutor.ask("whats a nacl", session_id=first.session_id)
     assert switch.grounded and "NACL" in switch.citations[0].section + switch.text
     assert "subnet" in switch.text.lower()
+    # a near tie between the two readings is read as typed: the learner named the subject
+    health = tutor.ask("how do alb health checks work?")
+    history, index = tutor.sessions.history(health.session_id), tutor.index.current()
+    efs = tutor.ask("explain efs", session_id=health.session_id)
+    assert "EFS" in efs.citations[0].section and "health check" not in efs.text.lower()
+    no_margin = tutor.settings.offline.model_copy(update={"follow_up_margin": 0.0})
+    engine = OfflineEngine(no_margin, tutor.embedder, tutor.retriever)
+    assert engine.resolve("explain efs", history, index) == "alb health checks explain efs"
 
 
 def test_multiple_choice_abstains_when_a_choice_is_beyond_the_notes(tutor):

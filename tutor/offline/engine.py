@@ -84,9 +84,12 @@ class OfflineEngine:
         options = readings(self.spell(question, index), history)
         if len(options) == 1:
             return options[0]
-        asked = options[0]  # the question as typed, without the earlier subject
+        asked, with_subject = options  # as typed; with the earlier subject in front
         vector = self.embedder.embed_query(asked)
-        return max(options, key=lambda reading: self._match(reading, asked, vector, index))
+        typed = self._match(asked, asked, vector, index)
+        followed = self._match(with_subject, asked, vector, index)
+        # a near tie is read as typed: the learner named what they ask about
+        return with_subject if followed > typed + self.settings.follow_up_margin else asked
 
     def _match(self, reading: str, asked: str, vector: np.ndarray, index: Index) -> float:
         """How well the best unit of the passages retrieved for `reading` matches what was
