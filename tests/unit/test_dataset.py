@@ -24,6 +24,7 @@ FRESH = [
     ROOT / "evals/data/fresh-order.jsonl",
     ROOT / "evals/data/fresh-order2.jsonl",
     ROOT / "evals/data/fresh-followups.jsonl",
+    ROOT / "evals/data/fresh-followups-b.jsonl",
 ]
 GOOD = {
     "id": "a1",
