@@ -160,7 +160,7 @@ def test_the_exception_is_the_choice_the_notes_rule_out(tutor):
         choices=["st1", "gp2", "gp3", "io1"],
     )
     assert odd.choice_index == 0 and "not of this one" in odd.text and "boot" in odd.text
-    # the best-supported choice is never taken for the exception
+    # asked the other way round, the ordinary rule holds: the supported choice, or none
     assert tutor.ask(
         "Which EBS volume type can be used as a boot volume?", choices=["st1", "sc1", "gp3", "HDD"]
     ).choice_index in (2, None)

@@ -1,4 +1,5 @@
-"""Offline answering: extractive answers, declining and multiple choice (scope: tutor/offline/scope.py).
+"""Offline answering: extractive answers and declining (scope: tutor/offline/scope.py; multiple
+choice: tutor/offline/choices.py).
 
 (question, passages, embedder, note statistics) -> Answer. Every unit of the retrieved passages
 (sentence, bullet, table row) is scored against the question by meaning (MiniLM cosine), by the
