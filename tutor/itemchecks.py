@@ -105,7 +105,7 @@ def _distractors(item: BankItem) -> list[str]:
 
 def _keys(item: BankItem) -> list[str]:
     if item.choices and item.answer_indexes:
-        return [item.choices[i] for i in item.answer_indexes]
+        return item.keyed_choices
     return [item.answer]
 
 

@@ -350,7 +350,7 @@ class Quizzer:
         reread = f"Reread “{item.section}” ({item.source}) [1]."
         if item.kind == "mcq":
             choices = item.choices or []
-            keys = _keys(item)
+            keys = item.key_indexes
             if item.answer_indexes:  # "Select TWO": all and only the keyed options
                 chosen = choice_indexes(answer, choices)
             else:
@@ -464,12 +464,6 @@ def _in_topic(pool: list[BankItem], topic: str, index: Index) -> list[BankItem]:
         known = sorted({i.topic for i in pool}, key=lambda t: (wanted not in t.lower(), t))
         raise NotFound(f"No quiz items on {topic!r}. Topics include: {', '.join(known[:12])}.")
     return found
-
-
-def _keys(item: BankItem) -> set[int]:
-    if item.answer_indexes:
-        return set(item.answer_indexes)
-    return {item.answer_index} if item.answer_index is not None else set()
 
 
 def _listed(choices: list[str], indexes: set[int]) -> str:

@@ -125,11 +125,17 @@ class BankItem(BaseModel):
         return self.kind != "mcq"
 
     @property
+    def key_indexes(self) -> set[int]:
+        """The keyed options: all of `answer_indexes` for "Select TWO", else `answer_index`."""
+        if self.answer_indexes:
+            return set(self.answer_indexes)
+        return {self.answer_index} if self.answer_index is not None else set()
+
+    @property
     def keyed_choices(self) -> list[str]:
         """The keyed options' texts, each whole (`answer` joins them with "; ", which a choice
         may hold itself)."""
-        keys = self.answer_indexes or ([] if self.answer_index is None else [self.answer_index])
-        return [(self.choices or [])[k] for k in keys]
+        return [(self.choices or [])[k] for k in sorted(self.key_indexes)]
 
 
 class QuizBank:

@@ -81,9 +81,7 @@ class PracticeAnswer(BaseModel):
 
 
 def keyed(item: BankItem) -> set[int]:
-    if item.answer_indexes:
-        return set(item.answer_indexes)
-    return {item.answer_index} if item.answer_index is not None else set()
+    return item.key_indexes
 
 
 def letters(indexes: set[int]) -> str:
